@@ -171,3 +171,6 @@ func redirectPolicy(opt Options) func(*http.Request, []*http.Request) error {
 		return nil
 	}
 }
+
+// Options returns the options the client was built with (defaults filled in).
+func (c *Client) Options() Options { return c.opt }
