@@ -70,6 +70,7 @@ type Statuses interface {
 	DeleteStatus(ctx context.Context, id int64) error
 	BoostOf(ctx context.Context, accountID, statusID int64) (*Status, error)
 	AccountStatuses(ctx context.Context, accountID int64, visibilities []string, p Page) ([]*Status, error)
+	CountAccountStatuses(ctx context.Context, accountID int64, visibilities []string) (int, error)
 	Replies(ctx context.Context, statusID int64) ([]*Status, error)
 	StatusCounts(ctx context.Context, statusID int64) (replies, boosts, favourites int, err error)
 	AccountCounts(ctx context.Context, accountID int64) (statuses, followers, following int, err error)

@@ -124,9 +124,12 @@ func (db *DB) Tx(ctx context.Context, fn func(storage.Store) error) error {
 	if err != nil {
 		return fmt.Errorf("begin: %w", mapErr(err))
 	}
+	// Deferred so that a panic (recovered further up by the HTTP server) or
+	// runtime.Goexit also rolls back: otherwise the transaction would hold
+	// the only writer connection forever. After Commit it is a no-op.
+	defer func() { _ = tx.Rollback() }()
 	inner := &DB{writer: db.writer, reader: db.reader, w: tx, r: tx, tx: true}
 	if err := fn(inner); err != nil {
-		_ = tx.Rollback()
 		return err
 	}
 	if err := tx.Commit(); err != nil {

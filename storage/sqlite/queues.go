@@ -24,8 +24,11 @@ func (db *DB) EnqueueDeliveries(ctx context.Context, jobs []*storage.DeliveryJob
 			j.NextAttemptAt = now
 		}
 		j.CreatedAt, j.UpdatedAt, j.State = now, now, storage.JobPending
-		_, err := db.w.ExecContext(ctx, `INSERT OR IGNORE INTO delivery_jobs (id, activity_id, inbox, body, signer_id,
-			status_id, attempts, next_attempt_at, state, created_at, updated_at) VALUES (?,?,?,?,?,?,0,?,?,?,?)`,
+		// ON CONFLICT DO NOTHING skips only a duplicate key; OR IGNORE would
+		// also silently drop a job that breaks NOT NULL (a nil Body).
+		_, err := db.w.ExecContext(ctx, `INSERT INTO delivery_jobs (id, activity_id, inbox, body, signer_id,
+			status_id, attempts, next_attempt_at, state, created_at, updated_at) VALUES (?,?,?,?,?,?,0,?,?,?,?)
+			ON CONFLICT DO NOTHING`,
 			j.ID, j.ActivityID, j.Inbox, j.Body, j.SignerID, j.StatusID, ms(j.NextAttemptAt), j.State, ms(now), ms(now))
 		if err != nil {
 			return wrap("enqueue delivery to "+j.Inbox, err)

@@ -240,6 +240,19 @@ func (db *DB) AccountStatuses(ctx context.Context, accountID int64, visibilities
 		WHERE s.account_id = ? AND s.visibility IN (`+vq+`)`, args, p)
 }
 
+// CountAccountStatuses counts an account's posts (not boosts) with one of the visibilities.
+func (db *DB) CountAccountStatuses(ctx context.Context, accountID int64, visibilities []string) (int, error) {
+	if len(visibilities) == 0 {
+		return 0, nil
+	}
+	args := []any{accountID}
+	for _, v := range visibilities {
+		args = append(args, v)
+	}
+	return db.count(ctx, "count account statuses", `SELECT count(*) FROM statuses WHERE account_id = ? AND reblog_of_id = 0
+		AND visibility IN (`+strings.TrimSuffix(strings.Repeat("?,", len(visibilities)), ",")+`)`, args...)
+}
+
 // Replies lists the direct replies to a status, oldest first.
 func (db *DB) Replies(ctx context.Context, statusID int64) ([]*storage.Status, error) {
 	return db.statusList(ctx, "replies", `SELECT `+statusCols+` FROM statuses s WHERE s.in_reply_to_id = ? ORDER BY s.id`, statusID)
