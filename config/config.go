@@ -88,6 +88,9 @@ type Log struct {
 type Delivery struct {
 	Workers     int `yaml:"workers"`
 	MaxAttempts int `yaml:"max_attempts"`
+	// RetryBase is the wait before the first retry; each retry doubles it
+	// (capped at 12 h). Tests shorten it; production keeps minutes.
+	RetryBase time.Duration `yaml:"retry_base"`
 }
 
 // Inbox configures the workers that apply received activities.
@@ -139,7 +142,7 @@ func Default() Config {
 			Partners: []string{},
 		},
 		Log:      Log{Level: "info", Format: "text"},
-		Delivery: Delivery{Workers: 4, MaxAttempts: 16},
+		Delivery: Delivery{Workers: 4, MaxAttempts: 16, RetryBase: time.Minute},
 		Inbox:    Inbox{Workers: 2},
 		Limits:   Limits{MaxBodyBytes: 1 << 20},
 		Session:  Session{IdleTimeout: 15 * time.Minute},

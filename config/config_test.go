@@ -57,7 +57,7 @@ func TestKeys(t *testing.T) {
 		"registrations",
 		"federation.mode", "federation.allow", "federation.block", "federation.partners", "federation.authorized_fetch",
 		"allow_private_addresses", "log.level", "log.format",
-		"delivery.workers", "delivery.max_attempts", "inbox.workers",
+		"delivery.workers", "delivery.max_attempts", "delivery.retry_base", "inbox.workers",
 		"limits.max_body_bytes", "session.idle_timeout", "phi.mode",
 	}
 	if got := Keys(); !slices.Equal(got, want) {

@@ -63,6 +63,8 @@ func (c Config) Validate() error {
 
 	p.between("delivery.workers", c.Delivery.Workers, 1, 64)
 	p.between("delivery.max_attempts", c.Delivery.MaxAttempts, 1, 100)
+	p.check(c.Delivery.RetryBase >= 10*time.Millisecond && c.Delivery.RetryBase <= time.Hour, "delivery.retry_base",
+		c.Delivery.RetryBase.String(), "a duration from 10ms to 1h, e.g. 1m")
 	p.between("inbox.workers", c.Inbox.Workers, 1, 64)
 	p.between("limits.max_body_bytes", c.Limits.MaxBodyBytes, 1024, 100<<20)
 
