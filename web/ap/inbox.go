@@ -1,0 +1,75 @@
+package ap
+
+import (
+	"errors"
+	"net/http"
+	"time"
+
+	"github.com/rounds-social/rounds/federation"
+	"github.com/rounds-social/rounds/federation/activitypub"
+	"github.com/rounds-social/rounds/federation/signature"
+	"github.com/rounds-social/rounds/web/httpx"
+)
+
+// inbox is POST /inbox and /users/{name}/inbox: policy before any fetch, then
+// signature (with Digest and Date), then parse, dedupe and queue; 202.
+func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	body, ok, err := httpx.ReadBody(r)
+	if !ok {
+		httpx.WriteError(w, http.StatusRequestEntityTooLarge, "request body too large")
+		return
+	}
+	if err != nil {
+		httpx.WriteError(w, http.StatusBadRequest, "could not read body")
+		return
+	}
+	keyID, err := signature.KeyIDOf(r)
+	if err != nil {
+		httpx.WriteError(w, http.StatusUnauthorized, "missing or malformed HTTP signature")
+		return
+	}
+	if !h.svc.Policy().Allowed(ctx, keyID.Host) {
+		httpx.WriteError(w, http.StatusForbidden, "domain refused by federation policy")
+		return
+	}
+	v, err := signature.Verify(ctx, r, body, h.svc.Keys(), signature.Options{Now: time.Now()})
+	if err != nil {
+		if errors.Is(err, signature.ErrKeyGone) && h.goneActorDelete(r, body) {
+			w.WriteHeader(http.StatusAccepted)
+			return
+		}
+		h.log.Info("inbox: signature refused", "key", keyID.String(), "err", err)
+		httpx.WriteError(w, http.StatusUnauthorized, "HTTP signature verification failed")
+		return
+	}
+	if err := h.svc.Receive(ctx, v.Owner, body); err != nil {
+		var rej *federation.RejectError
+		if errors.As(err, &rej) {
+			h.log.Info("inbox: refused", "signer", v.Owner, "status", rej.Status, "reason", rej.Msg)
+			httpx.WriteError(w, rej.Status, rej.Msg)
+			return
+		}
+		h.serverError(w, r, err)
+		return
+	}
+	h.opt.Wake()
+	w.WriteHeader(http.StatusAccepted)
+}
+
+// goneActorDelete handles Mastodon's Delete of an account, signed by a key
+// that now answers 410: the deletion is applied, nothing else is accepted.
+func (h *Handler) goneActorDelete(r *http.Request, body []byte) bool {
+	act, err := activitypub.ParseActivity(body)
+	if err != nil || act.Type != "Delete" || act.ObjectIRI != act.Actor {
+		return false
+	}
+	keyID, err := signature.KeyIDOf(r)
+	if err != nil || keyID.Host != hostOf(act.Actor) {
+		return false
+	}
+	if err := h.svc.ForgetActor(r.Context(), act.Actor); err != nil {
+		h.log.Error("inbox: forget deleted actor", "actor", act.Actor, "err", err)
+	}
+	return true
+}
