@@ -86,7 +86,9 @@ type permanentError struct{ msg string }
 
 func (e *permanentError) Error() string { return e.msg }
 
-func drop(format string, args ...any) error { return &permanentError{msg: fmt.Sprintf(format, args...)} }
+func drop(format string, args ...any) error {
+	return &permanentError{msg: fmt.Sprintf(format, args...)}
+}
 
 type inboxHandler func(s *Service, ctx context.Context, actor *storage.Account, act *activitypub.Activity) error
 

@@ -36,6 +36,7 @@ func NewHandler(opt Options) http.Handler {
 		Name: opt.Instance.Name, Description: opt.Instance.Description, Version: opt.Instance.Version,
 		Registrations: opt.Instance.Registrations}}
 	wk.Register(r)
+	registerStatic(r)
 	for _, add := range opt.Routes {
 		add(r)
 	}
