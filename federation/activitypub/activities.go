@@ -105,7 +105,7 @@ func Create(id, actor string, note json.RawMessage) ([]byte, error) {
 }
 
 // Update announces an edited note or a changed profile: object is the document Note or
-// Actor returned. A note's to and cc are copied, and its updated time becomes the
+// ActorDocument returned. A note's to and cc are copied, and its updated time becomes the
 // activity's published; an actor is sent to Public and its followers, as Mastodon does.
 func Update(id, actor string, object json.RawMessage) ([]byte, error) {
 	obj, err := embeddable(object)

@@ -43,8 +43,9 @@ func Address(visibility, followers string, mentions []string) (to, cc []string, 
 
 // Note renders a local status as a Note document.
 func Note(s *storage.Status, author *storage.Account, b uris.Base, r NoteRefs) ([]byte, error) {
-	if s == nil || author == nil {
-		return nil, fmt.Errorf("note: nil status or author")
+	if s == nil || author == nil || !author.Local() {
+		// Ids come from b: a remote author's note is not ours to render.
+		return nil, fmt.Errorf("note: nil status, or author not local")
 	}
 	n, err := buildNote(s, author, b, r)
 	if err != nil {

@@ -39,8 +39,10 @@ type Object struct {
 
 // ParseActivity reads an activity a peer delivered. Errors wrap ErrMalformed: the
 // document is not something any inbox should accept (answer 400). A nil error
-// guarantees ID and Actor are absolute http(s) URLs and Type is set. The body must
-// already be size-limited by the caller.
+// guarantees ID and Actor are absolute http(s) URLs, Type is set, and a known
+// activity that needs an object (Create, Like, Undo, …) has one, embedded or as an
+// IRI. An embedded object may still lack an id: check ObjectIRI before use. The body
+// must already be size-limited by the caller.
 func ParseActivity(body []byte) (*Activity, error) {
 	raw, err := decode(body)
 	if err != nil {
@@ -71,7 +73,6 @@ func ParseActivity(body []byte) (*Activity, error) {
 func resolve(raw map[string]any) (t vocab.Type, err error) {
 	defer func() {
 		if r := recover(); r != nil {
-			panic(r)
 			t, err = nil, fmt.Errorf("%w: streams: %v", ErrMalformed, r)
 		}
 	}()
@@ -143,14 +144,26 @@ func (a *Activity) fromRaw(raw map[string]any) error {
 	return nil
 }
 
+// needsObject lists the activities that mean nothing without an object (go-fed's pub
+// answers these with ErrObjectRequired too).
+var needsObject = map[string]bool{
+	"Create": true, "Update": true, "Delete": true, "Follow": true, "Accept": true, "Reject": true,
+	"Undo": true, "Like": true, "Announce": true, "Block": true, "Add": true, "Remove": true,
+	"Move": true, "Flag": true,
+}
+
 // validate enforces what every peer worth talking to sends and what the inbox relies
-// on: an id to deduplicate by and an actor to check the signature against.
+// on: an id to deduplicate by, an actor to check the signature against, and an object
+// where the type needs one.
 func (a *Activity) validate() error {
 	if !absoluteHTTP(a.ID) {
 		return fmt.Errorf("%w: no valid id", ErrMalformed)
 	}
 	if !absoluteHTTP(a.Actor) {
 		return fmt.Errorf("%w: no valid actor", ErrMalformed)
+	}
+	if a.Known && needsObject[a.Type] && a.ObjectIRI == "" && a.Object == nil {
+		return fmt.Errorf("%w: no object", ErrMalformed)
 	}
 	return nil
 }

@@ -77,10 +77,10 @@ func actorFromType(t vocab.Type, raw map[string]any) *Actor {
 	a.Name = firstString(d.GetActivityStreamsName())
 	a.Summary = firstString(d.GetActivityStreamsSummary())
 	a.URL = firstURL(d.GetActivityStreamsUrl())
-	a.Inbox = funcID(d.GetActivityStreamsInbox())
-	a.Outbox = funcID(d.GetActivityStreamsOutbox())
-	a.Followers = funcID(d.GetActivityStreamsFollowers())
-	a.Following = funcID(d.GetActivityStreamsFollowing())
+	a.Inbox = iterID(d.GetActivityStreamsInbox())
+	a.Outbox = iterID(d.GetActivityStreamsOutbox())
+	a.Followers = iterID(d.GetActivityStreamsFollowers())
+	a.Following = iterID(d.GetActivityStreamsFollowing())
 	a.IconURL = imageURL(d.GetActivityStreamsIcon())
 	a.ImageURL = imageURL(d.GetActivityStreamsImage())
 	if disc := d.GetTootDiscoverable(); disc != nil && disc.IsXMLSchemaBoolean() {
@@ -97,10 +97,6 @@ func actorFromType(t vocab.Type, raw map[string]any) *Actor {
 	a.Bot = a.Type == "Service" || a.Type == "Application"
 	return a
 }
-
-// funcID reads a functional property holding an IRI or an embedded object (inbox,
-// followers, …); a nil property converts to a nil idIter.
-func funcID(p idIter) string { return iterID(p) }
 
 // imageIter is an icon or image value: an Image, a Link, or an IRI.
 type imageIter interface {
@@ -138,7 +134,10 @@ func keys(p vocab.W3IDSecurityV1PublicKeyProperty) []*PublicKey {
 	var out []*PublicKey
 	for i := 0; i < p.Len(); i++ {
 		if it := p.At(i); it.IsW3IDSecurityV1PublicKey() {
-			out = append(out, keyFrom(it.Get()))
+			// streams reads any object here as a key; one without PEM is not one.
+			if k := keyFrom(it.Get()); k.PEM != "" {
+				out = append(out, k)
+			}
 		}
 	}
 	return out

@@ -19,7 +19,7 @@ func decode(body []byte) (map[string]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	if _, ok := m["@context"]; !ok {
+	if m["@context"] == nil {
 		return nil, fmt.Errorf("%w: no @context", ErrMalformed)
 	}
 	if rawType(m["type"]) == "" {

@@ -159,6 +159,11 @@ var errTooManyRedirects = errors.New("too many redirects")
 // explicit check keeps that rule visible should CheckURL ever loosen.
 func redirectPolicy(opt Options) func(*http.Request, []*http.Request) error {
 	return func(req *http.Request, via []*http.Request) error {
+		// Go re-issues a redirected POST as a bodyless GET; a 200 to that would
+		// look like a delivery that never happened. Hand the 3xx back instead.
+		if len(via) > 0 && via[0].Method != http.MethodGet && via[0].Method != http.MethodHead {
+			return http.ErrUseLastResponse
+		}
 		if len(via) > maxRedirects {
 			return fmt.Errorf("redirect to %s: %w: stopped after %d", req.URL.Redacted(), errTooManyRedirects, maxRedirects)
 		}

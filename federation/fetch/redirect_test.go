@@ -3,6 +3,7 @@ package fetch
 import (
 	"errors"
 	"net/http"
+	"net/http/httptest"
 	"strconv"
 	"strings"
 	"testing"
@@ -86,5 +87,23 @@ func TestRedirectLimitOnLoopback(t *testing.T) {
 		if err != nil || string(body) != "end" {
 			t.Errorf("%d hops: body %q, err %v", tt.hops, body, err)
 		}
+	}
+}
+
+// A redirected POST (a delivery) must not be followed as a GET: the caller
+// sees the 3xx and retries, rather than counting a GET's 200 as delivered.
+func TestRedirectedPostIsNotFollowed(t *testing.T) {
+	hits := 0
+	target := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits++ }))
+	defer target.Close()
+	src := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, target.URL+"/inbox", http.StatusFound)
+	}))
+	defer src.Close()
+	c := NewClient(Options{AllowPrivate: true, AllowHTTP: true})
+	req, _ := http.NewRequest(http.MethodPost, src.URL+"/inbox", strings.NewReader("{}"))
+	status, _, _, err := c.Do(req)
+	if err != nil || status != http.StatusFound || hits != 0 {
+		t.Fatalf("POST redirect: status %d, err %v, target hits %d; want 302, nil, 0", status, err, hits)
 	}
 }
