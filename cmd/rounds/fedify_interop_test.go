@@ -59,8 +59,8 @@ func TestFedifyInterop(t *testing.T) {
 		peer.control(t, "mention", map[string]string{"account": alice, "text": "see you there"})
 		fedifyPoll(t, "a mention notification from "+fedi, func() bool {
 			var notes []struct {
-				Type    string `json:"type"`
-				Account struct{ Acct string } `json:"account"`
+				Type    string                   `json:"type"`
+				Account struct{ Acct string }    `json:"account"`
 				Status  struct{ Content string } `json:"status"`
 			}
 			rounds.api(t, "GET", "/api/v1/notifications", nil, &notes)

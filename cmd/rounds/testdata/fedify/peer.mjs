@@ -18,8 +18,11 @@
 //
 // Fedify resolves acct: over https only, so the control API does WebFinger
 // itself over http and hands Fedify the actor URL. The peer exits when its
-// stdin closes.
+// stdin closes. Fedify's own warnings (a rejected signature, say) go to
+// stderr, which the test prints when it fails.
 import http from "node:http";
+import { Writable } from "node:stream";
+import { configure, getStreamSink } from "@logtape/logtape";
 import {
   Accept,
   Create,
@@ -36,6 +39,14 @@ import {
 } from "@fedify/fedify";
 
 const NAME = "fedi";
+
+await configure({
+  sinks: { stderr: getStreamSink(Writable.toWeb(process.stderr)) },
+  loggers: [
+    { category: "fedify", sinks: ["stderr"], lowestLevel: "warning" },
+    { category: ["logtape", "meta"], sinks: ["stderr"], lowestLevel: "error" },
+  ],
+});
 
 function emit(event, fields = {}) {
   process.stdout.write(JSON.stringify({ event, ...fields }) + "\n");
