@@ -58,14 +58,23 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 }
 
 // goneActorDelete handles Mastodon's Delete of an account, signed by a key
-// that now answers 410: the deletion is applied, nothing else is accepted.
+// that now answers 410. No signature can be checked, so the deletion is
+// applied only when the key is the actor's own and the actor document itself
+// answers 410 Gone: then the origin has confirmed it, whoever sent this.
 func (h *Handler) goneActorDelete(r *http.Request, body []byte) bool {
 	act, err := activitypub.ParseActivity(body)
 	if err != nil || act.Type != "Delete" || act.ObjectIRI != act.Actor {
 		return false
 	}
 	keyID, err := signature.KeyIDOf(r)
-	if err != nil || keyID.Host != hostOf(act.Actor) {
+	if err != nil {
+		return false
+	}
+	keyID.Fragment = ""
+	if keyID.String() != act.Actor {
+		return false
+	}
+	if _, err := h.svc.ResolveActor(r.Context(), act.Actor, true); !errors.Is(err, federation.ErrGone) {
 		return false
 	}
 	if err := h.svc.ForgetActor(r.Context(), act.Actor); err != nil {
