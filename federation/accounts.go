@@ -36,6 +36,9 @@ var usernameRE = regexp.MustCompile(`^[a-z0-9_]{1,30}$`)
 // MinPasswordLength is the shortest password accepted.
 const MinPasswordLength = 10
 
+// MaxPasswordBytes is the longest password accepted: bcrypt refuses more.
+const MaxPasswordBytes = 72
+
 // NewAccount is what it takes to create a local clinician's account.
 type NewAccount struct {
 	Username    string
@@ -57,6 +60,9 @@ func (n *NewAccount) validate() error {
 	n.Email = addr.Address
 	if n.Password != "" && len(n.Password) < MinPasswordLength {
 		return inputErr("password is too short: use at least %d characters", MinPasswordLength)
+	}
+	if len(n.Password) > MaxPasswordBytes {
+		return inputErr("password is too long: use at most %d bytes", MaxPasswordBytes)
 	}
 	if n.Role == "" {
 		n.Role = storage.RoleMember

@@ -31,6 +31,9 @@ type Store interface {
 	Inbox
 	Keys
 	Domains
+	AccountExtras
+	StatusExtras
+	MediaStore
 	Tx(ctx context.Context, fn func(Store) error) error
 	Close() error
 }

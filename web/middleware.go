@@ -71,6 +71,9 @@ func withAccessLog(log *slog.Logger) func(http.Handler) http.Handler {
 			start := time.Now()
 			rec := &statusRecorder{ResponseWriter: w}
 			next.ServeHTTP(rec, r)
+			if rec.status == 0 {
+				rec.status = http.StatusOK // the handler wrote nothing; net/http sends 200
+			}
 			log.LogAttrs(r.Context(), slog.LevelInfo, "request",
 				slog.String("id", RequestID(r.Context())), slog.String("method", r.Method),
 				slog.String("path", r.URL.Path), slog.Int("status", rec.status), slog.Int("bytes", rec.bytes),
@@ -98,9 +101,16 @@ func withRecovery(log *slog.Logger) func(http.Handler) http.Handler {
 	}
 }
 
+// DefaultMaxBodyBytes caps request bodies when Options.MaxBodyBytes is not set.
+const DefaultMaxBodyBytes = 1 << 20
+
 // withBodyLimit caps request bodies; handlers reading past it get an error
 // and answer 413 (see ReadBody).
 func withBodyLimit(limit int64) func(http.Handler) http.Handler {
+	if limit <= 0 {
+		// The zero Options must not refuse every body.
+		limit = DefaultMaxBodyBytes
+	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			if r.ContentLength > limit {

@@ -180,3 +180,30 @@ func TestBodyLimit(t *testing.T) {
 		t.Errorf("chunked body of exactly the limit: %d, handler read %d bytes", status, len(read))
 	}
 }
+
+func TestBodyLimitZeroMeansDefault(t *testing.T) {
+	h := withBodyLimit(0)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, ok, err := httpx.ReadBody(r); !ok || err != nil {
+			httpx.WriteError(w, http.StatusRequestEntityTooLarge, "request body too large")
+		}
+	}))
+	for size, want := range map[int]int{100: 200, DefaultMaxBodyBytes: 200, DefaultMaxBodyBytes + 1: 413} {
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, httptest.NewRequest(http.MethodPost, "/inbox", strings.NewReader(strings.Repeat("x", size))))
+		if rec.Code != want {
+			t.Errorf("%d-byte body with the zero limit: %d, want %d", size, rec.Code, want)
+		}
+	}
+}
+
+func TestAccessLogRecordsImplicit200(t *testing.T) {
+	var logs bytes.Buffer
+	h := withAccessLog(slog.New(slog.NewTextHandler(&logs, nil)))(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {}))
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/quiet?access_token=secret", nil))
+	if !strings.Contains(logs.String(), "status=200") || !strings.Contains(logs.String(), "path=/quiet") {
+		t.Errorf("access log: %s", logs.String())
+	}
+	if strings.Contains(logs.String(), "secret") {
+		t.Errorf("the access log shows the query string: %s", logs.String())
+	}
+}

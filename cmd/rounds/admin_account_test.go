@@ -78,6 +78,7 @@ func TestAccountCreateRefusesBadInput(t *testing.T) {
 		{"instance actor name", []string{"--username", "instance.actor", "--email", "carol@test.example"}, 1, "is invalid"},
 		{"bad role", []string{"--username", "carol", "--email", "carol@test.example", "--role", "owner"}, 1, `role "owner" is invalid: use admin, moderator or member`},
 		{"short password", []string{"--username", "carol", "--email", "carol@test.example", "--password", "short"}, 1, "password is too short"},
+		{"long password", []string{"--username", "carol", "--email", "carol@test.example", "--password", strings.Repeat("p", 73)}, 1, "password is too long"},
 		{"missing username", []string{"--email", "carol@test.example"}, 2, "--username and --email are required"},
 		{"missing email", []string{"--username", "carol"}, 2, "--username and --email are required"},
 		{"unknown flag", []string{"--username", "carol", "--email", "carol@test.example", "--admin"}, 2, "flag provided but not defined: -admin"},

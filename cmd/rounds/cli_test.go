@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -49,10 +50,10 @@ func TestCommandLineUsage(t *testing.T) {
 	}
 }
 
-func TestVersionIsTheBuiltBinary(t *testing.T) {
-	// The release build sets main.version; the same code path prints it.
-	if out := runWith(t, nil, "version").stdout; out != "rounds "+version+"\n" {
-		t.Errorf("version printed %q", out)
+func TestVersionOfTheBuiltBinary(t *testing.T) {
+	out, err := exec.Command(binary, "version").Output()
+	if err != nil || string(out) != "rounds "+version+"\n" {
+		t.Errorf("rounds version: %q, %v", out, err)
 	}
 }
 
@@ -206,4 +207,21 @@ func writeFile(t *testing.T, path, content string) {
 	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
 		t.Fatal(err)
 	}
+}
+
+func TestFlagsMayFollowArguments(t *testing.T) {
+	in := newInstance(t)
+	other := filepath.Join(in.dir, "other.db")
+	in.mustCLI(t, "admin", "account", "create", "--username", "alice", "--email", "alice@test.example", "--database", other)
+	// "account suspend alice --database …", as people type it.
+	in.mustCLI(t, "admin", "account", "suspend", "alice", "--database", other)
+	if l := lineOf(in.mustCLI(t, "admin", "account", "list", "--database", other).stdout, "alice"); !strings.Contains(l, "suspended") {
+		t.Errorf("alice in %s: %q", other, l)
+	}
+	in.mustCLI(t, "admin", "federation", "block", "spam.example", "--note", "spam", "--database", other)
+	if l := lineOf(in.mustCLI(t, "admin", "federation", "list", "--database", other).stdout, "spam.example"); !strings.Contains(l, "spam") {
+		t.Errorf("rule in %s: %q", other, l)
+	}
+	// After "--" everything is an argument.
+	wantExit(t, in.cli(t, "admin", "account", "suspend", "--", "--database"), 1, `no local account named "--database"`)
 }

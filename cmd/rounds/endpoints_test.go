@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/json"
-	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -196,6 +195,17 @@ func TestBearerTokens(t *testing.T) {
 		t.Errorf("lower-case bearer scheme: %d %s", resp.StatusCode, body)
 	}
 
+	// Mastodon's legacy query parameter, which megalodon's streaming uses.
+	if code, _ := srv.get(t, "/api/v1/accounts/verify_credentials?access_token="+tok, ""); code != 200 {
+		t.Errorf("access_token query parameter: %d", code)
+	}
+	if code, _ := srv.get(t, "/api/v1/accounts/verify_credentials?access_token=nope", ""); code != 401 {
+		t.Errorf("garbage access_token query parameter: %d, want 401", code)
+	}
+	if !strings.Contains(srv.log.String(), "verify_credentials") || strings.Contains(srv.log.String(), tok) {
+		t.Error("the access log is missing requests or shows a token")
+	}
+
 	revoke(t, in, tok)
 	resp, body = srv.request(t, http.MethodGet, "/api/v1/accounts/verify_credentials", tok, nil)
 	wantJSONError(t, "revoked token", resp, body, 401)
@@ -272,5 +282,3 @@ func TestCORSAndRequestIDs(t *testing.T) {
 		t.Error("the access log does not carry the request id")
 	}
 }
-
-var _ = io.Discard

@@ -43,6 +43,9 @@ Usage:
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal, a second one kills at once instead of waiting
+	// out a graceful shutdown that may take up to 30 s.
+	context.AfterFunc(ctx, stop)
 	code := run(ctx, os.Args[1:], env{stdout: os.Stdout, stderr: os.Stderr, environ: os.Environ()})
 	stop()
 	os.Exit(code)

@@ -143,3 +143,19 @@ func TestServeRefusesBadConfigAsAProcess(t *testing.T) {
 		t.Error("the database was created")
 	}
 }
+
+func TestHealthcheckCommand(t *testing.T) {
+	in := newInstance(t)
+	wantExit(t, in.cli(t, "healthcheck"), 1, "healthcheck")
+	startServer(t, in)
+	if r := in.mustCLI(t, "healthcheck"); strings.TrimSpace(r.stdout) != "ok" {
+		t.Errorf("healthcheck printed %q", r.stdout)
+	}
+}
+
+func TestServeReportsABusyPort(t *testing.T) {
+	in := newInstance(t)
+	startServer(t, in)
+	r := in.cli(t, "serve")
+	wantExit(t, r, 1, "listen on "+in.host)
+}

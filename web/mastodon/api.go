@@ -52,6 +52,10 @@ func (a *API) Register(r *mux.Router) {
 	r.HandleFunc("/api/v2/instance", a.instanceV2).Methods(http.MethodGet)
 	r.HandleFunc("/api/v1/accounts/verify_credentials", a.auth("read:accounts", a.verifyCredentials)).Methods(http.MethodGet)
 	a.registerFederationRoutes(r)
+	a.registerAccountRoutes(r)
+	a.registerStatusRoutes(r)
+	a.registerMediaRoutes(r)
+	a.registerStreamingRoutes(r)
 	r.PathPrefix("/api/").HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, http.StatusNotFound, "Record not found")
 	})
@@ -90,13 +94,18 @@ func (a *API) auth(scope string, h http.HandlerFunc) http.HandlerFunc {
 }
 
 // bearer returns the token of an "Authorization: Bearer …" header. The scheme
-// is case-insensitive (RFC 9110 §11.1); some clients send "bearer".
+// is case-insensitive (RFC 9110 §11.1); some clients send "bearer". Without
+// the header, the legacy access_token query parameter counts, as in Mastodon
+// (megalodon's streaming sends it); the access log leaves query strings out.
 func bearer(r *http.Request) string {
 	scheme, tok, ok := strings.Cut(r.Header.Get("Authorization"), " ")
 	if ok && strings.EqualFold(scheme, "Bearer") {
 		return strings.TrimSpace(tok)
 	}
-	return ""
+	if r.Header.Get("Authorization") != "" {
+		return ""
+	}
+	return r.URL.Query().Get("access_token")
 }
 
 func (a *API) authenticate(r *http.Request) (*Viewer, int, string) {

@@ -9,6 +9,7 @@ import (
 )
 
 func TestErrors(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice := in.newUser("alice", false)
 	reader := in.newUser("rita", false, "read")
@@ -42,6 +43,7 @@ func TestErrors(t *testing.T) {
 }
 
 func TestIdempotencyCacheBounds(t *testing.T) {
+	t.Parallel()
 	now := time.Unix(1_700_000_000, 0)
 	c := newIdempotency(time.Hour, 2)
 	c.now = func() time.Time { return now }

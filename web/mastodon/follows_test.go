@@ -1,19 +1,31 @@
 package mastodon
 
 import (
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
 	"testing"
 )
 
+// The Relationship keys of research §7.14, sorted.
+var relationshipKeys = []string{"blocked_by", "blocking", "domain_blocking", "endorsed", "followed_by", "following",
+	"id", "languages", "muting", "muting_expires_at", "muting_notifications", "note", "notifying", "requested",
+	"requested_by", "showing_reblogs"}
+
 func TestFollowUnlockedAccount(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice, bob := in.newUser("alice", false), in.newUser("bob", false)
 	var rel relOut
-	bob.post("/api/v1/accounts/"+alice.id()+"/follow", nil).want(t, http.StatusOK, &rel)
+	r := bob.post("/api/v1/accounts/"+alice.id()+"/follow", nil).want(t, http.StatusOK, &rel)
 	if rel.ID != alice.id() || !rel.Following || rel.Requested {
 		t.Fatalf("follow: %+v", rel)
+	}
+	var raw map[string]any
+	r.want(t, http.StatusOK, &raw)
+	if got := slices.Sorted(maps.Keys(raw)); !slices.Equal(got, relationshipKeys) {
+		t.Errorf("relationship keys\n got %v\nwant %v", got, relationshipKeys)
 	}
 	st := alice.postStatus("Journal club moved to Thursday", "public")
 	if home, _ := bob.home(""); !slices.Contains(ids(home), st.ID) {
@@ -36,6 +48,7 @@ func TestFollowUnlockedAccount(t *testing.T) {
 }
 
 func TestFollowLockedAccount(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	carol := in.newUser("carol", true)
 	bob, dave := in.newUser("bob", false), in.newUser("dave", false)
@@ -75,6 +88,7 @@ func TestFollowLockedAccount(t *testing.T) {
 }
 
 func TestGetAccountIsPublic(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice := in.newUser("alice", false)
 	var acct struct {

@@ -34,6 +34,7 @@ func types(list []notificationOut) []string {
 }
 
 func TestNotifications(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice, bob := in.newUser("alice", false), in.newUser("bob", false)
 	bob.post("/api/v1/accounts/"+alice.id()+"/follow", nil).want(t, http.StatusOK, nil)
@@ -92,6 +93,7 @@ func TestNotifications(t *testing.T) {
 // A notification whose status the recipient may no longer see is left out,
 // and so is one whose status is gone.
 func TestNotificationsHideInvisibleStatuses(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice, bob := in.newUser("alice", false), in.newUser("bob", false)
 	private := alice.postStatus("Followers only: rota swap", "private")

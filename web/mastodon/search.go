@@ -17,7 +17,15 @@ import (
 type searchJSON struct {
 	Accounts []*accountJSON `json:"accounts"`
 	Statuses []*statusJSON  `json:"statuses"`
-	Hashtags []tagJSON      `json:"hashtags"`
+	Hashtags []hashtagJSON  `json:"hashtags"`
+}
+
+// hashtagJSON is the Tag entity; Rounds keeps no usage history yet.
+type hashtagJSON struct {
+	Name      string `json:"name"`
+	URL       string `json:"url"`
+	History   []any  `json:"history"`
+	Following bool   `json:"following"`
 }
 
 var (
@@ -46,7 +54,7 @@ func (a *API) search(w http.ResponseWriter, r *http.Request) {
 	offset, _ := strconv.Atoi(p.get("offset"))
 	q := searchQuery{q: strings.TrimSpace(p.get("q")), kind: p.get("type"), resolve: p.boolean("resolve"),
 		limit: p.limit(20, 40), offset: max(offset, 0)}
-	out := searchJSON{Accounts: []*accountJSON{}, Statuses: []*statusJSON{}, Hashtags: []tagJSON{}}
+	out := searchJSON{Accounts: []*accountJSON{}, Statuses: []*statusJSON{}, Hashtags: []hashtagJSON{}}
 	if q.q == "" {
 		httpx.WriteJSON(w, http.StatusOK, out)
 		return
@@ -77,6 +85,7 @@ func (a *API) fillSearch(ctx context.Context, me *storage.Account, q searchQuery
 			return err
 		}
 		for _, acct := range accts {
+			rd.accounts[acct.ID] = acct // already loaded: render without a second lookup
 			e, err := rd.account(ctx, acct.ID)
 			if err != nil {
 				return err
@@ -88,7 +97,7 @@ func (a *API) fillSearch(ctx context.Context, me *storage.Account, q searchQuery
 	}
 	if m := tagRE.FindStringSubmatch(q.q); m != nil && q.wants("hashtags") && q.offset == 0 {
 		name := strings.ToLower(m[1])
-		out.Hashtags = append(out.Hashtags, tagJSON{Name: name, URL: a.base.Tag(name), History: []any{}})
+		out.Hashtags = append(out.Hashtags, hashtagJSON{Name: name, URL: a.base.Tag(name), History: []any{}})
 	}
 	return nil
 }

@@ -37,6 +37,7 @@ func (u *user) search(t *testing.T, query url.Values) searchOut {
 }
 
 func TestSearchLocal(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice, bob := in.newUser("alice", false), in.newUser("bob", false)
 	st := alice.postStatus("Sepsis bundle audit #quality", "public")
@@ -82,6 +83,7 @@ func federated(r *mux.Router, svc *federation.Service) {
 }
 
 func TestSearchResolvesRemoteAccount(t *testing.T) {
+	t.Parallel()
 	here, there := startInstance(t), startInstance(t, federated)
 	bob, carol := here.newUser("bob", false), there.newUser("carol", false)
 	addr := "@carol@" + there.host

@@ -15,9 +15,8 @@ type mentionJSON struct {
 }
 
 type tagJSON struct {
-	Name    string `json:"name"`
-	URL     string `json:"url"`
-	History []any  `json:"history,omitempty"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
 }
 
 // statusJSON is the Status entity with exactly the keys of research §7.14;
@@ -175,6 +174,9 @@ func (rd *renderer) status(ctx context.Context, st *storage.Status) (*statusJSON
 		return nil, err
 	}
 	out := rd.fields(st, author)
+	if out.MediaAttachments, err = rd.a.statusMedia(ctx, st); err != nil {
+		return nil, err
+	}
 	if out.RepliesCount, out.ReblogsCount, out.FavouritesCount, err = rd.a.store.StatusCounts(ctx, st.ID); err != nil {
 		return nil, err
 	}

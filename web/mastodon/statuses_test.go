@@ -19,6 +19,7 @@ var statusKeys = []string{"id", "uri", "url", "created_at", "edited_at", "accoun
 	"favourited", "reblogged", "muted", "bookmarked", "pinned", "filtered"}
 
 func TestPostGetAndHome(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice := in.newUser("alice", false)
 	r := alice.post("/api/v1/statuses", map[string]any{"status": "Grand rounds at noon #cardiology", "language": "en"})
@@ -61,6 +62,7 @@ func TestPostGetAndHome(t *testing.T) {
 // Clients send parameters as JSON, urlencoded and multipart forms, or in
 // the query string; all must work the same.
 func TestPostParameterShapes(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice := in.newUser("alice", false)
 	check := func(name string, r *reply) {
@@ -90,6 +92,7 @@ func TestPostParameterShapes(t *testing.T) {
 }
 
 func TestParamsList(t *testing.T) {
+	t.Parallel()
 	cases := map[string][]string{
 		"id[]=1&id[]=2":   {"1", "2"},
 		"id=1&id=2":       {"1", "2"},
@@ -115,6 +118,7 @@ func TestParamsList(t *testing.T) {
 }
 
 func TestHomePaginationLinks(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice := in.newUser("alice", false)
 	var posted []string // oldest first
@@ -148,6 +152,10 @@ func TestHomePaginationLinks(t *testing.T) {
 	if len(page) != 0 || r.header.Get("Link") != "" {
 		t.Errorf("empty page: %v, Link %q", ids(page), r.header.Get("Link"))
 	}
+	_, r = alice.home("?limit=2&access_token=" + alice.token)
+	if strings.Contains(r.header.Get("Link"), "access_token") {
+		t.Errorf("Link leaks the token: %s", r.header.Get("Link"))
+	}
 	page, _ = alice.home("?limit=1000")
 	if len(page) != 5 {
 		t.Errorf("limit clamp: %d items", len(page))
@@ -155,6 +163,7 @@ func TestHomePaginationLinks(t *testing.T) {
 }
 
 func TestIdempotencyKey(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice, bob := in.newUser("alice", false), in.newUser("bob", false)
 	body := map[string]any{"status": "Handover at 7"}
@@ -191,6 +200,7 @@ func TestIdempotencyKey(t *testing.T) {
 }
 
 func TestFavouriteAndReblog(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice, bob := in.newUser("alice", false), in.newUser("bob", false)
 	orig := alice.postStatus("Case conference slides are up", "public")
@@ -226,6 +236,7 @@ func TestFavouriteAndReblog(t *testing.T) {
 }
 
 func TestDeleteStatus(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice, bob := in.newUser("alice", false), in.newUser("bob", false)
 	st := alice.postStatus("Wrong ward, reposting", "public")
@@ -242,6 +253,7 @@ func TestDeleteStatus(t *testing.T) {
 }
 
 func TestReplyAndBadReplyTarget(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice, bob := in.newUser("alice", false), in.newUser("bob", false)
 	parent := alice.postStatus("Anyone covering bed 4?", "public")

@@ -8,6 +8,7 @@ import (
 )
 
 func TestPrivatePostHiddenFromNonFollowers(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice, follower, stranger := in.newUser("alice", false), in.newUser("bob", false), in.newUser("eve", false)
 	follower.post("/api/v1/accounts/"+alice.id()+"/follow", nil).want(t, http.StatusOK, nil)
@@ -39,6 +40,7 @@ func TestPrivatePostHiddenFromNonFollowers(t *testing.T) {
 }
 
 func TestDirectPostVisibleOnlyToMentioned(t *testing.T) {
+	t.Parallel()
 	in := startInstance(t)
 	alice, bob, carol := in.newUser("alice", false), in.newUser("bob", false), in.newUser("carol", false)
 	carol.post("/api/v1/accounts/"+alice.id()+"/follow", nil).want(t, http.StatusOK, nil)

@@ -1,0 +1,4 @@
+package storage
+
+// MediaStore holds uploaded media attachments.
+type MediaStore interface{}
