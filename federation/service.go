@@ -9,6 +9,7 @@ import (
 
 	"github.com/rounds-social/rounds/federation/fetch"
 	"github.com/rounds-social/rounds/federation/policy"
+	"github.com/rounds-social/rounds/federation/stream"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
 )
@@ -23,6 +24,8 @@ type Options struct {
 	Notify func()
 	// ActorTTL is how long a fetched remote actor is trusted before a refetch.
 	ActorTTL time.Duration
+	// Hub receives live events for streaming clients; one is made if nil.
+	Hub *stream.Hub
 }
 
 // Service applies the federation rules on top of a Store.
@@ -35,11 +38,23 @@ type Service struct {
 	notify func()
 	ttl    time.Duration
 	locks  uriLocks
+	hub    *stream.Hub
 }
 
 // New returns a Service.
 func New(store storage.Store, opt Options) *Service {
-	s := &Service{store: store, base: opt.Base, log: opt.Logger, policy: opt.Policy, client: opt.Client,
+	// Every write goes through the stream wrapper, so streaming clients hear
+	// of posts, notifications and deletes however they were made.
+	hub := opt.Hub
+	if w, ok := store.(*stream.Store); ok {
+		hub = w.Hub()
+	} else {
+		if hub == nil {
+			hub = stream.NewHub()
+		}
+		store = stream.Wrap(store, hub)
+	}
+	s := &Service{store: store, hub: hub, base: opt.Base, log: opt.Logger, policy: opt.Policy, client: opt.Client,
 		notify: opt.Notify, ttl: opt.ActorTTL}
 	if s.log == nil {
 		s.log = slog.Default()
@@ -67,6 +82,9 @@ func (s *Service) Base() uris.Base { return s.base }
 
 // Store is the underlying store (for read paths in web).
 func (s *Service) Store() storage.Store { return s.store }
+
+// Hub is where live events are published.
+func (s *Service) Hub() *stream.Hub { return s.hub }
 
 // Policy is the federation policy in force.
 func (s *Service) Policy() *policy.Policy { return s.policy }
