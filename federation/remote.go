@@ -193,6 +193,7 @@ func (s *Service) storeActor(ctx context.Context, fetchedFrom string, doc *activ
 		return nil, err
 	}
 	fillAccount(a, doc, strings.ToLower(u.Host))
+	a.Credential, a.CredentialVerifiedAt = s.verifyCredential(ctx, doc.ID, doc.Credential)
 	err = s.store.Tx(ctx, func(tx storage.Store) error {
 		if a.ID == 0 {
 			if err := tx.CreateAccount(ctx, a); err != nil {

@@ -30,6 +30,11 @@ type Account struct {
 	FetchedAt      time.Time // remote accounts: when the actor document was last fetched
 	SuspendedAt    time.Time // zero when not suspended
 	DeletedAt      time.Time // zero when not deleted (remote actor sent Delete, or local erasure)
+	// Credential is the signed clinician credential (JSON) the account's
+	// instance attests; CredentialVerifiedAt is when its signature last
+	// verified (zero: unverified, revoked or none).
+	Credential           string
+	CredentialVerifiedAt time.Time
 }
 
 // Local reports whether the account lives on this instance.

@@ -38,6 +38,9 @@ func cmdAdmin(ctx context.Context, args []string, e env) error {
 		fmt.Fprintf(e.stderr, "rounds: admin %s needs a subcommand\n\n%s", args[0], adminUsage)
 		return errUsage
 	}
+	if args[0] == "verify" || args[0] == "unverify" {
+		return adminVerify(ctx, args[0], args[1:], e)
+	}
 	switch args[0] + " " + args[1] {
 	case "account create":
 		return adminAccountCreate(ctx, args[2:], e)

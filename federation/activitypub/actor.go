@@ -1,6 +1,7 @@
 package activitypub
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"mime"
@@ -10,6 +11,7 @@ import (
 	"github.com/go-fed/activity/streams"
 	"github.com/go-fed/activity/streams/vocab"
 
+	"github.com/rounds-social/rounds/federation/credential"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
 )
@@ -58,9 +60,14 @@ func ActorDocument(a *storage.Account, b uris.Base) ([]byte, error) {
 	if err != nil {
 		return nil, fmt.Errorf("actor document %s: %w", a.Username, err)
 	}
-	if len(a.Fields) > 0 {
+	fields := credentialFields(a)
+	if len(fields) > 0 {
 		// streams cannot append a raw PropertyValue to attachment (guide §2.3): patch the map.
-		m["attachment"] = propertyValues(a.Fields)
+		m["attachment"] = propertyValues(fields)
+	}
+	if a.Credential != "" {
+		// Published even when revoked: that is how peers learn of the revocation.
+		m["clinicianCredential"] = json.RawMessage(a.Credential)
 	}
 	return marshal(m)
 }
@@ -145,6 +152,22 @@ func image(p *iris, raw string) vocab.ActivityStreamsImage {
 
 // propertyValues renders profile fields the way Mastodon does: schema.org PropertyValue
 // entries in attachment, with the value as HTML.
+// credentialFields is the profile as Mastodon apps show it: the member's own
+// fields, never one posing as the attestation, plus the attested
+// "Verified clinician" field while the credential stands.
+func credentialFields(a *storage.Account) []storage.Field {
+	out := make([]storage.Field, 0, len(a.Fields)+1)
+	for _, f := range a.Fields {
+		if f.Name != credential.FieldName {
+			out = append(out, f)
+		}
+	}
+	if c, err := credential.Parse(json.RawMessage(a.Credential)); err == nil && c.Revoked == nil && !a.CredentialVerifiedAt.IsZero() {
+		out = append(out, storage.Field{Name: credential.FieldName, Value: c.FieldValue()})
+	}
+	return out
+}
+
 func propertyValues(fields []storage.Field) []any {
 	out := make([]any, 0, len(fields))
 	for _, f := range fields {

@@ -37,6 +37,8 @@ func ldContext() []any {
 			"schema":                    "http://schema.org#",
 			"PropertyValue":             "schema:PropertyValue",
 			"value":                     "schema:value",
+			"rounds":                    "https://github.com/rounds-social/rounds/ns#",
+			"clinicianCredential":       map[string]any{"@id": "rounds:clinicianCredential", "@type": "@json"},
 		},
 	}
 }

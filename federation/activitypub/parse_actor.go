@@ -1,6 +1,7 @@
 package activitypub
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 
@@ -17,6 +18,8 @@ type Actor struct {
 	Locked, Discoverable, Bot                        bool
 	Fields                                           []storage.Field
 	PublicKey                                        *PublicKey // nil when the document has none
+	// Credential is the raw clinicianCredential object, unverified.
+	Credential json.RawMessage
 }
 
 // PublicKey is a key an actor publishes for HTTP signatures.
@@ -93,6 +96,9 @@ func actorFromType(t vocab.Type, raw map[string]any) *Actor {
 		a.SharedInbox = rawString(ep["sharedInbox"])
 	}
 	a.Fields = rawFields(raw["attachment"])
+	if c, ok := raw["clinicianCredential"].(map[string]any); ok {
+		a.Credential, _ = json.Marshal(c)
+	}
 	// Mastodon marks Service and Application actors as bots.
 	a.Bot = a.Type == "Service" || a.Type == "Application"
 	return a

@@ -13,18 +13,19 @@ import (
 const accountCols = `id, username, domain, display_name, note, uri, url, inbox_uri, outbox_uri,
 	shared_inbox_uri, followers_uri, following_uri, public_key_id, public_key_pem, private_key_pem,
 	locked, discoverable, bot, avatar_url, header_url, fields_json, created_at, updated_at,
-	fetched_at, suspended_at, deleted_at`
+	fetched_at, suspended_at, deleted_at, credential, credential_verified_at`
 
 type scanner interface{ Scan(dest ...any) error }
 
 func scanAccount(s scanner) (*storage.Account, error) {
 	var a storage.Account
 	var fields string
-	var created, updated, fetched, suspended, deleted int64
+	var created, updated, fetched, suspended, deleted, credVerified int64
 	err := s.Scan(&a.ID, &a.Username, &a.Domain, &a.DisplayName, &a.Note, &a.URI, &a.URL,
 		&a.InboxURI, &a.OutboxURI, &a.SharedInboxURI, &a.FollowersURI, &a.FollowingURI,
 		&a.PublicKeyID, &a.PublicKeyPEM, &a.PrivateKeyPEM, &a.Locked, &a.Discoverable, &a.Bot,
-		&a.AvatarURL, &a.HeaderURL, &fields, &created, &updated, &fetched, &suspended, &deleted)
+		&a.AvatarURL, &a.HeaderURL, &fields, &created, &updated, &fetched, &suspended, &deleted,
+		&a.Credential, &credVerified)
 	if err != nil {
 		return nil, err
 	}
@@ -33,6 +34,7 @@ func scanAccount(s scanner) (*storage.Account, error) {
 	}
 	a.CreatedAt, a.UpdatedAt, a.FetchedAt = fromMS(created), fromMS(updated), fromMS(fetched)
 	a.SuspendedAt, a.DeletedAt = fromMS(suspended), fromMS(deleted)
+	a.CredentialVerifiedAt = fromMS(credVerified)
 	return &a, nil
 }
 
@@ -45,7 +47,7 @@ func accountArgs(a *storage.Account) []any {
 		a.InboxURI, a.OutboxURI, a.SharedInboxURI, a.FollowersURI, a.FollowingURI,
 		a.PublicKeyID, a.PublicKeyPEM, a.PrivateKeyPEM, b2i(a.Locked), b2i(a.Discoverable), b2i(a.Bot),
 		a.AvatarURL, a.HeaderURL, string(fields), ms(a.CreatedAt), ms(a.UpdatedAt), ms(a.FetchedAt),
-		ms(a.SuspendedAt), ms(a.DeletedAt)}
+		ms(a.SuspendedAt), ms(a.DeletedAt), a.Credential, ms(a.CredentialVerifiedAt)}
 }
 
 // CreateAccount inserts a, minting its ID and timestamps when unset.
@@ -59,7 +61,7 @@ func (db *DB) CreateAccount(ctx context.Context, a *storage.Account) error {
 	}
 	a.UpdatedAt = now
 	_, err := db.w.ExecContext(ctx, `INSERT INTO accounts (`+accountCols+`)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, accountArgs(a)...)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, accountArgs(a)...)
 	return wrap("create account "+a.URI, err)
 }
 
@@ -71,7 +73,8 @@ func (db *DB) UpdateAccount(ctx context.Context, a *storage.Account) error {
 		note=?5, uri=?6, url=?7, inbox_uri=?8, outbox_uri=?9, shared_inbox_uri=?10, followers_uri=?11,
 		following_uri=?12, public_key_id=?13, public_key_pem=?14, private_key_pem=?15, locked=?16,
 		discoverable=?17, bot=?18, avatar_url=?19, header_url=?20, fields_json=?21, created_at=?22,
-		updated_at=?23, fetched_at=?24, suspended_at=?25, deleted_at=?26 WHERE id=?1`, args...)
+		updated_at=?23, fetched_at=?24, suspended_at=?25, deleted_at=?26, credential=?27,
+		credential_verified_at=?28 WHERE id=?1`, args...)
 	if err != nil {
 		return wrap("update account "+a.URI, err)
 	}

@@ -2,8 +2,11 @@ package mastodon
 
 import (
 	"context"
+	"encoding/json"
+	"html"
 	"time"
 
+	"github.com/rounds-social/rounds/federation/credential"
 	"github.com/rounds-social/rounds/storage"
 )
 
@@ -90,10 +93,7 @@ func (a *API) account(ctx context.Context, acct *storage.Account) (*accountJSON,
 	if !last.IsZero() {
 		lastAt = last.Format("2006-01-02")
 	}
-	fields := make([]fieldJSON, 0, len(acct.Fields))
-	for _, f := range acct.Fields {
-		fields = append(fields, fieldJSON{Name: f.Name, Value: f.Value, VerifiedAt: tsOrNil(f.VerifiedAt)})
-	}
+	fields := accountFields(acct)
 	url := acct.URL
 	if url == "" {
 		url = acct.URI
@@ -106,4 +106,24 @@ func (a *API) account(ctx context.Context, acct *storage.Account) (*accountJSON,
 		FollowersCount: followers, FollowingCount: following, StatusesCount: statuses, LastStatusAt: lastAt,
 		Emojis: []any{}, Fields: fields, Roles: []any{},
 	}, nil
+}
+
+// accountFields renders profile fields. A verified clinician credential
+// replaces any field of the same name with the attested text and a
+// verified_at, which apps draw as a check mark; an unverified (forged,
+// altered, revoked or foreign) claim stays as the plain field it was.
+func accountFields(acct *storage.Account) []fieldJSON {
+	c, err := credential.Parse(json.RawMessage(acct.Credential))
+	verified := err == nil && c.Revoked == nil && !acct.CredentialVerifiedAt.IsZero()
+	out := make([]fieldJSON, 0, len(acct.Fields)+1)
+	for _, f := range acct.Fields {
+		if verified && f.Name == credential.FieldName {
+			continue
+		}
+		out = append(out, fieldJSON{Name: f.Name, Value: f.Value, VerifiedAt: tsOrNil(f.VerifiedAt)})
+	}
+	if verified {
+		out = append(out, fieldJSON{Name: credential.FieldName, Value: html.EscapeString(c.FieldValue()), VerifiedAt: ts(acct.CredentialVerifiedAt)})
+	}
+	return out
 }
