@@ -35,6 +35,9 @@ type Config struct {
 	Protocol string `yaml:"protocol"`
 	// Database is a SQLite file path, or (later) a postgres:// URL.
 	Database string `yaml:"database"`
+	// MediaDir is where uploaded images are kept; "" means a "media" folder
+	// beside the database file.
+	MediaDir string `yaml:"media_dir"`
 
 	Instance Instance `yaml:"instance"`
 	// Registrations is who may create an account: "closed", "invite" or "open".

@@ -52,7 +52,7 @@ func TestDefaultIsValid(t *testing.T) {
 
 func TestKeys(t *testing.T) {
 	want := []string{
-		"host", "listen", "protocol", "database",
+		"host", "listen", "protocol", "database", "media_dir",
 		"instance.name", "instance.description", "instance.contact_email", "instance.rules",
 		"registrations",
 		"federation.mode", "federation.allow", "federation.block", "federation.partners", "federation.authorized_fetch",

@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/rounds-social/rounds/federation/activitypub"
+	"github.com/rounds-social/rounds/federation/media"
 	"github.com/rounds-social/rounds/storage"
 )
 
@@ -25,7 +26,29 @@ func (s *Service) noteJSON(ctx context.Context, tx storage.Store, author *storag
 			refs.Mentions = append(refs.Mentions, activitypub.Mention{URI: a.URI, Acct: acct})
 		}
 	}
+	if refs.Attachments, err = s.noteAttachments(ctx, tx, st); err != nil {
+		return nil, err
+	}
 	return activitypub.Note(st, author, s.base, refs)
+}
+
+// noteAttachments lists a status's media as Note attachments: the original
+// file of an upload, or the remote file a remote status pointed at.
+func (s *Service) noteAttachments(ctx context.Context, tx storage.Store, st *storage.Status) ([]activitypub.Attachment, error) {
+	list, err := tx.StatusMedia(ctx, st.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []activitypub.Attachment
+	for _, m := range list {
+		a := activitypub.Attachment{URL: m.RemoteURL, MediaType: m.ContentType, Name: m.Description,
+			Blurhash: m.Blurhash, Width: m.Width, Height: m.Height, FocusX: m.FocusX, FocusY: m.FocusY}
+		if !m.Remote() {
+			a.URL = s.base.Origin + media.Path(m.FileKey, media.Original, media.ExtOf(m.ContentType))
+		}
+		out = append(out, a)
+	}
+	return out, nil
 }
 
 // deliverStatus queues a Create, Update or Delete of a local status for every

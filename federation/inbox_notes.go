@@ -70,6 +70,9 @@ func (s *Service) onCreate(ctx context.Context, actor *storage.Account, act *act
 		if err := tx.CreateStatus(ctx, st); err != nil {
 			return err
 		}
+		if err := attachRemoteMedia(ctx, tx, actor, st, obj.Attachments); err != nil {
+			return err
+		}
 		return s.fanOutLocal(ctx, tx, actor, st, mentioned)
 	})
 	if errors.Is(err, storage.ErrConflict) {

@@ -4,15 +4,21 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 
+	"github.com/rounds-social/rounds/federation/activitypub"
 	"github.com/rounds-social/rounds/storage"
 )
 
 // MaxStatusChars is the longest post accepted (clinical notes run long).
 const MaxStatusChars = 5000
+
+// MaxMediaAttachments is how many uploads one status may carry (Mastodon's limit,
+// which clients read from the instance entity).
+const MaxMediaAttachments = 4
 
 // Draft is a status as a client submits it.
 type Draft struct {
@@ -22,11 +28,16 @@ type Draft struct {
 	Sensitive   bool
 	InReplyToID int64
 	Language    string
+	MediaIDs    []int64 // uploads of the author, attached in this order
 }
 
 func (d *Draft) validate() error {
 	d.Text = strings.TrimSpace(d.Text)
-	if d.Text == "" {
+	d.MediaIDs = uniqueIDs(d.MediaIDs)
+	if len(d.MediaIDs) > MaxMediaAttachments {
+		return inputErr("Validation failed: A post can have at most %d media attachments", MaxMediaAttachments)
+	}
+	if d.Text == "" && len(d.MediaIDs) == 0 {
 		return inputErr("Validation failed: Text can't be blank")
 	}
 	if n := utf8.RuneCountInString(d.Text) + utf8.RuneCountInString(d.SpoilerText); n > MaxStatusChars {
@@ -65,6 +76,9 @@ func (s *Service) Post(ctx context.Context, author *storage.Account, d Draft) (*
 		parent = p
 		st.InReplyToID, st.InReplyToURI, st.InReplyToAccountID = p.ID, p.URI, p.AccountID
 	}
+	if err := s.checkDraftMedia(ctx, author, d.MediaIDs); err != nil {
+		return nil, err
+	}
 	mentioned, err := s.resolveMentions(ctx, d.Text)
 	if err != nil {
 		return nil, err
@@ -81,6 +95,9 @@ func (s *Service) Post(ctx context.Context, author *storage.Account, d Draft) (*
 	}
 	err = s.store.Tx(ctx, func(tx storage.Store) error {
 		if err := tx.CreateStatus(ctx, st); err != nil {
+			return err
+		}
+		if err := attachDraftMedia(ctx, tx, author, st, d.MediaIDs); err != nil {
 			return err
 		}
 		if err := s.fanOutLocal(ctx, tx, author, st, mentioned); err != nil {
@@ -194,4 +211,81 @@ func (s *Service) blocks(ctx context.Context, st storage.Store, a, b int64) (boo
 		return false, nil
 	}
 	return err == nil, err
+}
+
+func uniqueIDs(ids []int64) []int64 {
+	var out []int64
+	for _, id := range ids {
+		if !slices.Contains(out, id) {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// mediaNotAttachable answers the same for an upload that does not exist, is
+// someone else's or is already attached, so ids of others' uploads leak nothing.
+func mediaNotAttachable(id int64) error {
+	return inputErr("Validation failed: Media attachment %s was not found or is already attached", storage.FormatID(id))
+}
+
+// checkDraftMedia fails early, before any rendering or fetching, when an id
+// cannot be attached; attachDraftMedia re-checks inside the transaction.
+func (s *Service) checkDraftMedia(ctx context.Context, author *storage.Account, ids []int64) error {
+	for _, id := range ids {
+		m, err := s.store.MediaByID(ctx, id)
+		if errors.Is(err, storage.ErrNotFound) {
+			return mediaNotAttachable(id)
+		}
+		if err != nil {
+			return err
+		}
+		if m.AccountID != author.ID || m.StatusID != 0 || m.Remote() {
+			return mediaNotAttachable(id)
+		}
+	}
+	return nil
+}
+
+// attachDraftMedia gives the uploads to the new status; the store's
+// conditional update means a concurrent post cannot take the same upload.
+func attachDraftMedia(ctx context.Context, tx storage.Store, author *storage.Account, st *storage.Status, ids []int64) error {
+	if len(ids) == 0 {
+		return nil
+	}
+	err := tx.AttachMedia(ctx, author.ID, st.ID, ids)
+	if errors.Is(err, storage.ErrNotFound) {
+		return inputErr("Validation failed: A media attachment was not found or is already attached")
+	}
+	return err
+}
+
+// attachRemoteMedia records a remote note's attachments as media rows that
+// point at the remote files (nothing is downloaded), inside the transaction
+// that stores the status.
+func attachRemoteMedia(ctx context.Context, tx storage.Store, author *storage.Account, st *storage.Status, atts []activitypub.Attachment) error {
+	for i, a := range atts {
+		m := &storage.Media{AccountID: author.ID, StatusID: st.ID, Position: i, Type: remoteMediaType(a),
+			ContentType: a.MediaType, RemoteURL: a.URL, Description: a.Name, FocusX: a.FocusX, FocusY: a.FocusY,
+			Width: a.Width, Height: a.Height, Blurhash: a.Blurhash}
+		if err := tx.CreateMedia(ctx, m); err != nil {
+			return fmt.Errorf("remote media of %s: %w", st.URI, err)
+		}
+	}
+	return nil
+}
+
+// remoteMediaType maps a remote attachment to a Mastodon media type, by its
+// mediaType first and its ActivityStreams type otherwise.
+func remoteMediaType(a activitypub.Attachment) string {
+	major, _, _ := strings.Cut(a.MediaType, "/")
+	switch {
+	case major == "image", a.MediaType == "" && a.Type == "Image":
+		return storage.MediaImage
+	case major == "video", a.MediaType == "" && a.Type == "Video":
+		return storage.MediaVideo
+	case major == "audio", a.MediaType == "" && a.Type == "Audio":
+		return storage.MediaAudio
+	}
+	return storage.MediaUnknown
 }

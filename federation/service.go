@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/rounds-social/rounds/federation/fetch"
+	"github.com/rounds-social/rounds/federation/media"
 	"github.com/rounds-social/rounds/federation/policy"
 	"github.com/rounds-social/rounds/federation/stream"
 	"github.com/rounds-social/rounds/federation/uris"
@@ -26,6 +27,8 @@ type Options struct {
 	ActorTTL time.Duration
 	// Hub receives live events for streaming clients; one is made if nil.
 	Hub *stream.Hub
+	// Media keeps uploaded files; nil refuses uploads.
+	Media *media.Store
 }
 
 // Service applies the federation rules on top of a Store.
@@ -39,6 +42,7 @@ type Service struct {
 	ttl    time.Duration
 	locks  uriLocks
 	hub    *stream.Hub
+	media  *media.Store
 }
 
 // New returns a Service.
@@ -55,7 +59,7 @@ func New(store storage.Store, opt Options) *Service {
 		store = stream.Wrap(store, hub)
 	}
 	s := &Service{store: store, hub: hub, base: opt.Base, log: opt.Logger, policy: opt.Policy, client: opt.Client,
-		notify: opt.Notify, ttl: opt.ActorTTL}
+		notify: opt.Notify, ttl: opt.ActorTTL, media: opt.Media}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -85,6 +89,9 @@ func (s *Service) Store() storage.Store { return s.store }
 
 // Hub is where live events are published.
 func (s *Service) Hub() *stream.Hub { return s.hub }
+
+// Media is where uploaded files live; nil when uploads are not configured.
+func (s *Service) Media() *media.Store { return s.media }
 
 // Policy is the federation policy in force.
 func (s *Service) Policy() *policy.Policy { return s.policy }

@@ -34,6 +34,7 @@ type Store interface {
 	AccountExtras
 	StatusExtras
 	MediaStore
+	Audit
 	Tx(ctx context.Context, fn func(Store) error) error
 	Close() error
 }
@@ -132,6 +133,20 @@ type OAuth interface {
 	TokenByHash(ctx context.Context, hash string) (*Token, error)
 	RevokeToken(ctx context.Context, id int64, at time.Time) error
 	TouchToken(ctx context.Context, id int64, at time.Time) error
+	AppByID(ctx context.Context, id int64) (*App, error)
+	// TokenByRefreshHash finds a token by the hash of its refresh token.
+	TokenByRefreshHash(ctx context.Context, hash string) (*Token, error)
+	// CreateAuthCode stores a code and drops codes that expired before it.
+	CreateAuthCode(ctx context.Context, c *AuthCode) error
+	// ConsumeAuthCode deletes and returns a code in one statement, so two
+	// exchanges of the same code cannot both succeed; ErrNotFound if absent.
+	ConsumeAuthCode(ctx context.Context, hash string) (*AuthCode, error)
+	CreateWebSession(ctx context.Context, s *WebSession) error
+	WebSessionByHash(ctx context.Context, hash string) (*WebSession, error)
+	TouchWebSession(ctx context.Context, hash string, at time.Time) error
+	DeleteWebSession(ctx context.Context, hash string) error
+	// DeleteWebSessionsIdleSince removes sessions last seen before t.
+	DeleteWebSessionsIdleSince(ctx context.Context, t time.Time) error
 }
 
 // Deliveries is the durable outbound queue.

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/rounds-social/rounds/web/httpx"
+	"github.com/rounds-social/rounds/web/mastodon"
 )
 
 type ctxKey int
@@ -113,11 +114,15 @@ func withBodyLimit(limit int64) func(http.Handler) http.Handler {
 	}
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if r.ContentLength > limit {
+			lim := limit
+			if mastodon.IsMediaUpload(r) {
+				lim = max(limit, mastodon.MaxUploadBodyBytes) // images up to 16 MiB; the handler caps files itself
+			}
+			if r.ContentLength > lim {
 				httpx.WriteError(w, http.StatusRequestEntityTooLarge, "request body too large")
 				return
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, limit)
+			r.Body = http.MaxBytesReader(w, r.Body, lim)
 			next.ServeHTTP(w, r)
 		})
 	}

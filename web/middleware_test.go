@@ -207,3 +207,30 @@ func TestAccessLogRecordsImplicit200(t *testing.T) {
 		t.Errorf("the access log shows the query string: %s", logs.String())
 	}
 }
+
+// Media uploads get the larger upload limit; every other route keeps the
+// small one.
+func TestBodyLimitAllowsMediaUploads(t *testing.T) {
+	h := withBodyLimit(1024)(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if _, err := io.Copy(io.Discard, r.Body); err != nil {
+			http.Error(w, "too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	for _, c := range []struct {
+		path, ctype string
+		want        int
+	}{
+		{"/api/v2/media", "multipart/form-data; boundary=x", http.StatusOK},
+		{"/api/v1/statuses", "application/json", http.StatusRequestEntityTooLarge},
+	} {
+		req := httptest.NewRequest(http.MethodPost, c.path, strings.NewReader(strings.Repeat("a", 4096)))
+		req.Header.Set("Content-Type", c.ctype)
+		rec := httptest.NewRecorder()
+		h.ServeHTTP(rec, req)
+		if rec.Code != c.want {
+			t.Errorf("%s with a 4 KiB body: %d, want %d", c.path, rec.Code, c.want)
+		}
+	}
+}

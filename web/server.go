@@ -3,14 +3,19 @@
 package web
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"time"
 
 	"github.com/gorilla/mux"
 
 	"github.com/rounds-social/rounds/federation"
+	"github.com/rounds-social/rounds/federation/audit"
+	"github.com/rounds-social/rounds/storage"
 	"github.com/rounds-social/rounds/web/httpx"
 	"github.com/rounds-social/rounds/web/mastodon"
+	"github.com/rounds-social/rounds/web/oauth"
 	"github.com/rounds-social/rounds/web/wellknown"
 )
 
@@ -19,7 +24,10 @@ type Options struct {
 	Service      *federation.Service
 	Instance     mastodon.Instance
 	MaxBodyBytes int64
-	Logger       *slog.Logger
+	// SessionIdle ends sign-in page sessions after this long without a
+	// request (config session.idle_timeout); zero means 15 minutes.
+	SessionIdle time.Duration
+	Logger      *slog.Logger
 	// Routes lets other packages (ActivityPub documents, the inbox) add routes.
 	Routes []func(*mux.Router)
 }
@@ -40,6 +48,8 @@ func NewHandler(opt Options) http.Handler {
 	for _, add := range opt.Routes {
 		add(r)
 	}
+	oauth.New(opt.Service, oauth.Options{InstanceName: opt.Instance.Name, SessionIdle: opt.SessionIdle, Logger: log,
+		Audit: auditOAuth(opt.Service, log)}).Register(r)
 	mastodon.New(opt.Service, opt.Instance, log).Register(r)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, http.StatusNotFound, "not found")
@@ -63,5 +73,34 @@ func healthz(svc *federation.Service) http.HandlerFunc {
 			return
 		}
 		httpx.WriteJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	}
+}
+
+// oauthActions maps the OAuth server's events onto audit actions; other
+// events (app registration, consent pages) are not security decisions.
+var oauthActions = map[string]string{
+	"oauth.sign_in":        audit.SignInSuccess,
+	"oauth.sign_in_failed": audit.SignInFailure,
+	"oauth.token_issued":   audit.TokenGrant,
+	"oauth.token_revoked":  audit.TokenRevoke,
+}
+
+// auditOAuth records sign-ins and token grants in the audit log.
+func auditOAuth(svc *federation.Service, log *slog.Logger) func(ctx context.Context, event string, userID int64) {
+	return func(ctx context.Context, event string, userID int64) {
+		action, ok := oauthActions[event]
+		if !ok {
+			return
+		}
+		e := audit.Entry{Action: action, Target: "user:" + storage.FormatID(userID)}
+		if u, err := svc.Store().User(ctx, userID); err == nil {
+			e.ActorID = u.AccountID
+			if a, err := svc.Store().Account(ctx, u.AccountID); err == nil {
+				e.Actor = a.Username
+			}
+		}
+		if err := audit.Record(ctx, svc.Store(), e); err != nil {
+			log.Error("audit: record", "action", action, "err", err)
+		}
 	}
 }

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/rounds-social/rounds/federation"
+	"github.com/rounds-social/rounds/federation/audit"
 	"github.com/rounds-social/rounds/storage"
 	"github.com/rounds-social/rounds/web/oauth"
 )
@@ -20,6 +21,11 @@ Commands:
   account suspend USERNAME
   token create --username U [--scopes "read write follow"]
   federation allow DOMAIN | block DOMAIN | remove DOMAIN | list
+  verify USERNAME --role ROLE [--specialty S] [--department D] [--license L] [--npi N]
+  unverify USERNAME
+  audit list [--action A] [--actor U] [--since 2026-01-01] [--until DATE] [--limit N]
+  audit verify                  exit 1 and name the first broken entry if the log was tampered with
+  audit export [--out FILE]     JSON lines for a SIEM
 
 Every command accepts --config, --database and --set like rounds serve.
 `
@@ -52,6 +58,8 @@ func cmdAdmin(ctx context.Context, args []string, e env) error {
 		return adminTokenCreate(ctx, args[2:], e)
 	case "federation allow", "federation block", "federation remove", "federation list":
 		return adminFederation(ctx, args[1], args[2:], e)
+	case "audit list", "audit verify", "audit export":
+		return adminAudit(ctx, args[1], args[2:], e)
 	}
 	fmt.Fprintf(e.stderr, "rounds: unknown admin command %q\n\n%s", args[0]+" "+args[1], adminUsage)
 	return errUsage
@@ -98,6 +106,9 @@ func adminAccountCreate(ctx context.Context, args []string, e env) error {
 			Password: *password, Role: *role, DisplayName: *displayName})
 		if err != nil {
 			return fmt.Errorf("create account: %w", err)
+		}
+		if err := recordAdmin(ctx, svc, audit.AccountCreate, acct.Username, map[string]any{"role": user.Role}); err != nil {
+			return err
 		}
 		fmt.Fprintf(e.stdout, "created %s (%s) with role %s\nid: %s\nactor: %s\n", acct.Username, user.Email, user.Role,
 			storage.FormatID(acct.ID), acct.URI)
@@ -152,6 +163,9 @@ func adminAccountSuspend(ctx context.Context, args []string, e env) error {
 		if err != nil {
 			return err
 		}
+		if err := recordAdmin(ctx, svc, audit.AccountSuspend, a.Username, nil); err != nil {
+			return err
+		}
 		fmt.Fprintf(e.stdout, "suspended %s; they can no longer sign in or use their tokens\n", a.Username)
 		return nil
 	})
@@ -191,6 +205,9 @@ func adminTokenCreate(ctx context.Context, args []string, e env) error {
 		}
 		plain, _, err := oauth.Issue(ctx, st, u.ID, 0, sc)
 		if err != nil {
+			return err
+		}
+		if err := recordAdmin(ctx, svc, audit.TokenGrant, a.Username, map[string]any{"scopes": sc}); err != nil {
 			return err
 		}
 		fmt.Fprintln(e.stdout, plain)

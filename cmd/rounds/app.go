@@ -5,12 +5,14 @@ import (
 	"flag"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/rounds-social/rounds/config"
 	"github.com/rounds-social/rounds/federation"
 	"github.com/rounds-social/rounds/federation/fetch"
+	"github.com/rounds-social/rounds/federation/media"
 	"github.com/rounds-social/rounds/federation/policy"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
@@ -105,7 +107,15 @@ func newService(store storage.Store, cfg config.Config, log *slog.Logger) *feder
 	pol := policy.New(policy.Options{Mode: cfg.Federation.Mode, Allow: cfg.Federation.Allow,
 		Block: cfg.Federation.Block, Partners: cfg.Federation.Partners}, store)
 	return federation.New(store, federation.Options{Base: uris.New(cfg.Protocol, cfg.Host), Logger: log,
-		Policy: pol, Client: newFetchClient(cfg)})
+		Policy: pol, Client: newFetchClient(cfg), Media: media.NewStore(mediaDir(cfg))})
+}
+
+// mediaDir is where uploaded images live: media_dir, else beside the database.
+func mediaDir(cfg config.Config) string {
+	if cfg.MediaDir != "" {
+		return cfg.MediaDir
+	}
+	return filepath.Join(filepath.Dir(cfg.Database), "media")
 }
 
 // newFetchClient is the outbound HTTP client: private addresses and plain

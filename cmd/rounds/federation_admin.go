@@ -38,10 +38,16 @@ func adminFederation(ctx context.Context, verb string, args []string, e env) err
 			} else if err != nil {
 				return err
 			}
+			if err := recordAdmin(ctx, svc, "federation.remove", domain, nil); err != nil {
+				return err
+			}
 			fmt.Fprintf(e.stdout, "removed the rule for %s\n", domain)
 			return nil
 		}
 		if err := st.PutDomainPolicy(ctx, &storage.DomainPolicy{Domain: domain, Policy: verb, Note: *note}); err != nil {
+			return err
+		}
+		if err := recordAdmin(ctx, svc, "federation."+verb, domain, map[string]any{"note": *note}); err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%s: %s (takes effect for running servers within a minute)\n", domain, map[string]string{"allow": "allowed", "block": "blocked"}[verb])

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/rounds-social/rounds/federation"
+	"github.com/rounds-social/rounds/federation/audit"
 	"github.com/rounds-social/rounds/federation/credential"
 )
 
@@ -46,13 +47,13 @@ func adminVerify(ctx context.Context, verb string, args []string, e env) error {
 				return err
 			}
 			fmt.Fprintf(e.stdout, "revoked the credential of %s; followers' servers are told with an Update\n", a.Username)
-			return nil
+			return recordAdmin(ctx, svc, audit.AccountUnverify, a.Username, nil)
 		}
 		a, cred, err := svc.Attest(ctx, fs.Arg(0), c)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(e.stdout, "%s is now shown as %q: %s\n", a.Username, credential.FieldName, cred.FieldValue())
-		return nil
+		return recordAdmin(ctx, svc, audit.AccountVerify, a.Username, map[string]any{"role": c.Role, "specialty": c.Specialty})
 	})
 }

@@ -19,8 +19,9 @@ type Mention struct {
 
 // NoteRefs is what a note document needs that the status row does not hold.
 type NoteRefs struct {
-	InReplyTo string    // the parent's ActivityPub id; "" when not a reply
-	Mentions  []Mention // every account mentioned, in the order they appear
+	InReplyTo   string       // the parent's ActivityPub id; "" when not a reply
+	Mentions    []Mention    // every account mentioned, in the order they appear
+	Attachments []Attachment // media, in order
 }
 
 // Address computes to and cc for a visibility the way Mastodon does, so its
@@ -51,7 +52,16 @@ func Note(s *storage.Status, author *storage.Account, b uris.Base, r NoteRefs) (
 	if err != nil {
 		return nil, fmt.Errorf("note %d: %w", s.ID, err)
 	}
-	return document(n)
+	m, err := toMap(n)
+	if err != nil {
+		return nil, err
+	}
+	// go-fed writes one attachment as a bare object; Mastodon always sends an
+	// array, and some smaller implementations only read arrays.
+	if one, ok := m["attachment"].(map[string]any); ok {
+		m["attachment"] = []any{one}
+	}
+	return marshal(m)
 }
 
 func buildNote(s *storage.Status, author *storage.Account, b uris.Base, r NoteRefs) (vocab.ActivityStreamsNote, error) {
@@ -87,6 +97,9 @@ func buildNote(s *storage.Status, author *storage.Account, b uris.Base, r NoteRe
 	replies := streams.NewActivityStreamsRepliesProperty()
 	replies.SetIRI(p.parse(b.StatusReplies(u, s.ID)))
 	n.SetActivityStreamsReplies(replies)
+	if len(r.Attachments) > 0 {
+		n.SetActivityStreamsAttachment(documents(p, r.Attachments))
+	}
 	if tags := noteTags(p, s.Tags, r.Mentions, b); tags.Len() > 0 {
 		n.SetActivityStreamsTag(tags)
 	}

@@ -31,10 +31,11 @@ type Object struct {
 	Sensitive                                                bool
 	To, Cc                                                   []string
 	Published, Updated                                       time.Time
-	Mentions                                                 []string // hrefs of Mention tags
-	Hashtags                                                 []string // names without '#', lowercased
-	Actor, Object                                            string   // of an embedded activity
-	Person                                                   *Actor   // when the object is an actor
+	Mentions                                                 []string     // hrefs of Mention tags
+	Hashtags                                                 []string     // names without '#', lowercased
+	Actor, Object                                            string       // of an embedded activity
+	Person                                                   *Actor       // when the object is an actor
+	Attachments                                              []Attachment // media, at most MaxAttachments
 }
 
 // ParseActivity reads an activity a peer delivered. Errors wrap ErrMalformed: the

@@ -44,6 +44,8 @@ func rawBasics(raw map[string]any) *Object {
 		Cc:        rawStrings(raw["cc"]),
 		Sensitive: rawBool(raw["sensitive"]),
 		Hashtags:  rawHashtags(raw["tag"]),
+		// Attachments come from the raw JSON: peers' url shapes vary more than streams' types cover.
+		Attachments: rawAttachments(raw["attachment"]),
 	}
 }
 

@@ -134,8 +134,9 @@ func TestHangingInboxDoesNotStallOthers(t *testing.T) {
 
 	eventually(t, "healthy jobs done", func() bool { return e.count(storage.JobDone) == len(jobs) })
 	for _, j := range jobs {
-		if n := healthy.received(j.Body); n != 1 {
-			t.Errorf("healthy inbox got %s %d times, want 1", j.ActivityID, n)
+		// At least once: a send that timed out after the peer took it is sent again.
+		if n := healthy.received(j.Body); n < 1 {
+			t.Errorf("healthy inbox never got %s", j.ActivityID)
 		}
 	}
 	eventually(t, "hanging job timed out", func() bool { return e.job(stuck.ID).Attempts >= 1 })

@@ -35,6 +35,7 @@ func Run(t *testing.T, open func(t *testing.T) storage.Store) {
 		{"Deliveries", deliveryTests},
 		{"Inbox", inboxTests},
 		{"Tx", txTests},
+		{"AccountExtras", accountExtraTests},
 	}
 	for _, g := range groups {
 		t.Run(g.name, func(t *testing.T) {

@@ -7,16 +7,13 @@ import (
 )
 
 func (a *API) verifyCredentials(w http.ResponseWriter, r *http.Request) {
-	v := viewerFrom(r.Context())
-	acct, err := a.account(r.Context(), v.Account)
+	// source comes from the saved preferences (acct_profile.go), so what
+	// update_credentials stored is what the edit form shows.
+	acct, err := a.viewerCredentials(r.Context(), viewerFrom(r.Context()))
 	if err != nil {
 		a.serverError(w, r, err)
 		return
 	}
-	acct.Source = map[string]any{"privacy": "public", "sensitive": false, "language": "", "note": acct.Note,
-		"fields": acct.Fields, "follow_requests_count": 0, "hide_collections": nil, "discoverable": acct.Discoverable,
-		"indexable": false, "attribution_domains": []string{}}
-	acct.Role = map[string]any{"id": "0", "name": v.User.Role, "color": "", "permissions": "0", "highlighted": false}
 	httpx.WriteJSON(w, http.StatusOK, acct)
 }
 

@@ -5,6 +5,10 @@ import (
 	"maps"
 	"net/http"
 	"slices"
+	"strings"
+	"time"
+
+	"github.com/gorilla/mux"
 
 	"github.com/rounds-social/rounds/storage"
 	"github.com/rounds-social/rounds/web/httpx"
@@ -43,12 +47,18 @@ func notificationFilter(p params) (types []string, none bool) {
 }
 
 // notifications lists the viewer's notifications, newest first, with Link
-// cursors from the raw rows (some may be left out; see renderNotifications).
+// cursors from the raw rows (some may be left out; see renderNotifications,
+// and notifications from accounts muted with notifications are hidden).
 func (a *API) notifications(w http.ResponseWriter, r *http.Request) {
 	ctx, me := r.Context(), viewerFrom(r.Context()).Account
 	p, err := readParams(r)
 	if err != nil {
 		a.fail(w, r, err)
+		return
+	}
+	from, ok := accountParam(p.get("account_id"))
+	if !ok {
+		httpx.WriteError(w, http.StatusUnprocessableEntity, "Validation failed: account_id is not an id")
 		return
 	}
 	types, none := notificationFilter(p)
@@ -57,12 +67,17 @@ func (a *API) notifications(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	page := pageFrom(p, 40, 80)
-	rows, err := a.store.Notifications(ctx, me.ID, types, page)
+	rows, err := a.store.NotificationsFrom(ctx, me.ID, from, types, page)
 	if err != nil {
 		a.fail(w, r, err)
 		return
 	}
-	out, err := a.renderNotifications(ctx, me, rows)
+	shown, err := a.unmutedNotifications(ctx, me, rows)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out, err := a.renderNotifications(ctx, me, shown)
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -73,6 +88,88 @@ func (a *API) notifications(w http.ResponseWriter, r *http.Request) {
 	}
 	a.setLink(w, r, p, page.Limit, ids)
 	httpx.WriteJSON(w, http.StatusOK, out)
+}
+
+// accountParam parses an optional account id filter: 0 when absent.
+func accountParam(s string) (int64, bool) {
+	if s = strings.TrimSpace(s); s == "" {
+		return 0, true
+	}
+	id, err := storage.ParseID(s)
+	return id, err == nil
+}
+
+// unmutedNotifications drops rows caused by accounts me muted together
+// with their notifications.
+func (a *API) unmutedNotifications(ctx context.Context, me *storage.Account, rows []*storage.Notification) ([]*storage.Notification, error) {
+	muted, err := a.store.MutedAccountIDs(ctx, me.ID, time.Now(), true)
+	if err != nil || len(muted) == 0 {
+		return rows, err
+	}
+	return slices.DeleteFunc(slices.Clone(rows), func(n *storage.Notification) bool {
+		return slices.Contains(muted, n.FromAccountID)
+	}), nil
+}
+
+// getNotification answers one of the caller's notifications; one whose
+// status the caller may no longer see is answered as unknown.
+func (a *API) getNotification(w http.ResponseWriter, r *http.Request) {
+	ctx, me := r.Context(), viewerFrom(r.Context()).Account
+	id, ok := pathID(r)
+	if !ok {
+		notFound(w)
+		return
+	}
+	n, err := a.store.Notification(ctx, me.ID, id)
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	out, err := a.renderNotifications(ctx, me, []*storage.Notification{n})
+	if err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	if len(out) == 0 {
+		notFound(w)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, out[0])
+}
+
+// dismissNotification deletes one notification: {id} in the path, or the
+// legacy POST /api/v1/notifications/dismiss with an id parameter.
+func (a *API) dismissNotification(w http.ResponseWriter, r *http.Request) {
+	ctx, me := r.Context(), viewerFrom(r.Context()).Account
+	id, ok := pathID(r)
+	if _, inPath := mux.Vars(r)["id"]; !inPath {
+		p, err := readParams(r)
+		if err != nil {
+			a.fail(w, r, err)
+			return
+		}
+		id, err = storage.ParseID(strings.TrimSpace(p.get("id")))
+		ok = err == nil
+	}
+	if !ok {
+		notFound(w)
+		return
+	}
+	if err := a.store.DeleteNotification(ctx, me.ID, id); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, struct{}{})
+}
+
+// clearNotifications deletes all of the caller's notifications.
+func (a *API) clearNotifications(w http.ResponseWriter, r *http.Request) {
+	ctx, me := r.Context(), viewerFrom(r.Context()).Account
+	if err := a.store.ClearNotifications(ctx, me.ID); err != nil {
+		a.fail(w, r, err)
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, struct{}{})
 }
 
 // renderNotifications leaves out a notification whose account is gone, or

@@ -181,7 +181,7 @@ func (rd *renderer) status(ctx context.Context, st *storage.Status) (*statusJSON
 		return nil, err
 	}
 	if st.ReblogOfID == 0 {
-		out.Favourited, out.Reblogged, err = rd.flags(ctx, st.ID)
+		out.Favourited, out.Reblogged, out.Bookmarked, err = rd.flags(ctx, st.ID)
 		return out, err
 	}
 	orig := rd.statuses[st.ReblogOfID]
@@ -193,7 +193,7 @@ func (rd *renderer) status(ctx context.Context, st *storage.Status) (*statusJSON
 	}
 	// Favouriting or boosting a boost acts on the original, so the wrapper
 	// shows the original's state for this viewer.
-	out.Favourited, out.Reblogged = out.Reblog.Favourited, out.Reblog.Reblogged
+	out.Favourited, out.Reblogged, out.Bookmarked = out.Reblog.Favourited, out.Reblog.Reblogged, out.Reblog.Bookmarked
 	return out, nil
 }
 
@@ -242,17 +242,21 @@ func (rd *renderer) tags(st *storage.Status) []tagJSON {
 	return out
 }
 
-// flags are the viewer's favourited and reblogged for a (non-boost) status.
-func (rd *renderer) flags(ctx context.Context, id int64) (fav, boosted bool, err error) {
+// flags are the viewer's favourited, reblogged and bookmarked for a
+// (non-boost) status; all false for an anonymous viewer.
+func (rd *renderer) flags(ctx context.Context, id int64) (fav, boosted, marked bool, err error) {
 	if rd.viewer == nil {
-		return false, false, nil
+		return false, false, false, nil
 	}
 	store := rd.a.store
 	if fav, err = exists(store.Favourite(ctx, rd.viewer.ID, id)); err != nil {
-		return false, false, err
+		return false, false, false, err
 	}
-	boosted, err = exists(store.BoostOf(ctx, rd.viewer.ID, id))
-	return fav, boosted, err
+	if boosted, err = exists(store.BoostOf(ctx, rd.viewer.ID, id)); err != nil {
+		return false, false, false, err
+	}
+	marked, err = store.Bookmarked(ctx, rd.viewer.ID, id)
+	return fav, boosted, marked, err
 }
 
 // exists turns a lookup into a yes/no, keeping real errors.

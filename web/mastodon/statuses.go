@@ -17,6 +17,10 @@ func draftFrom(p params) (federation.Draft, error) {
 	if err != nil {
 		return federation.Draft{}, err
 	}
+	mediaIDs, err := mediaIDsFrom(p)
+	if err != nil {
+		return federation.Draft{}, err
+	}
 	return federation.Draft{
 		Text:        p.get("status"),
 		Visibility:  strings.TrimSpace(p.get("visibility")),
@@ -24,6 +28,7 @@ func draftFrom(p params) (federation.Draft, error) {
 		Sensitive:   p.boolean("sensitive"),
 		InReplyToID: reply,
 		Language:    strings.TrimSpace(p.get("language")),
+		MediaIDs:    mediaIDs,
 	}, nil
 }
 
