@@ -65,7 +65,7 @@ func (s *Service) publishCredential(ctx context.Context, a *storage.Account, c *
 		if err := tx.UpdateAccount(ctx, a); err != nil {
 			return err
 		}
-		return s.deliverActorUpdate(ctx, tx, a)
+		return s.deliverProfile(ctx, tx, a)
 	})
 	if err != nil {
 		return fmt.Errorf("publish credential of %s: %w", a.Username, err)

@@ -4,6 +4,7 @@ import (
 	"html"
 	"regexp"
 	"strings"
+	"unicode"
 
 	"github.com/microcosm-cc/bluemonday"
 )
@@ -50,7 +51,9 @@ func mentionsIn(text string) []string {
 func hashtagsIn(text string) []string {
 	out := []string{}
 	for _, m := range hashtagRE.FindAllStringSubmatch(text, -1) {
-		out = appendUnique(out, strings.ToLower(m[2]))
+		if isTagName(m[2]) {
+			out = appendUnique(out, strings.ToLower(m[2]))
+		}
 	}
 	return out
 }
@@ -113,6 +116,20 @@ func linkWords(s string, link func(string) string, tagURL func(string) string) s
 	})
 	return hashtagRE.ReplaceAllStringFunc(s, func(m string) string {
 		sub := hashtagRE.FindStringSubmatch(m)
+		if !isTagName(sub[2]) {
+			return m
+		}
 		return sub[1] + `<a href="` + html.EscapeString(tagURL(sub[2])) + `" class="mention hashtag" rel="tag">#<span>` + sub[2] + `</span></a>`
 	})
+}
+
+// isTagName is Mastodon's rule: a hashtag needs at least one letter, so
+// "#2" (a list item, a bed number) stays plain text.
+func isTagName(name string) bool {
+	for _, r := range name {
+		if unicode.IsLetter(r) {
+			return true
+		}
+	}
+	return false
 }

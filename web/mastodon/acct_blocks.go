@@ -14,16 +14,7 @@ import (
 // fullRelationship is the Relationship entity with the mute state filled
 // in; follows.go's relationship leaves muting false.
 func (a *API) fullRelationship(ctx context.Context, me, other int64) (*relationshipJSON, error) {
-	rel, err := a.relationship(ctx, me, other)
-	if err != nil {
-		return nil, err
-	}
-	muting, notifications, expires, err := a.svc.MuteState(ctx, me, other)
-	if err != nil {
-		return nil, err
-	}
-	rel.Muting, rel.MutingNotifications, rel.MutingExpiresAt = muting, muting && notifications, tsOrNil(expires)
-	return rel, nil
+	return a.relationship(ctx, me, other)
 }
 
 // acctAction adapts a federation call on (me, {id} account) into a handler

@@ -23,7 +23,8 @@ func (a *API) registerFederationRoutes(r *mux.Router) {
 	idem := newIdempotency(idempotencyTTL, idempotencySize)
 	const status = "/api/v1/statuses/{id:[0-9]+}"
 	r.HandleFunc("/api/v1/statuses", a.auth("write:statuses", a.postStatus(idem))).Methods(post)
-	r.HandleFunc(status, a.auth("read:statuses", a.getStatus)).Methods(get)
+	// Public posts are readable without a token, as on Mastodon.
+	r.HandleFunc(status, a.maybeAuth("read:statuses", a.getStatus)).Methods(get)
 	r.HandleFunc(status, a.auth("write:statuses", a.deleteStatus)).Methods(del)
 	r.HandleFunc(status+"/favourite", a.auth("write:favourites", a.statusAction(a.svc.Favourite))).Methods(post)
 	r.HandleFunc(status+"/unfavourite", a.auth("write:favourites", a.statusAction(a.svc.Unfavourite))).Methods(post)

@@ -34,9 +34,14 @@ func (a *API) relationship(ctx context.Context, me, other int64) (*relationshipJ
 	if err != nil {
 		return nil, err
 	}
+	muting, notifications, expires, err := a.svc.MuteState(ctx, me, other)
+	if err != nil {
+		return nil, err
+	}
 	return &relationshipJSON{ID: storage.FormatID(other), Following: rel.Following, ShowingReblogs: rel.ShowingReblogs,
 		Notifying: rel.Notifying, FollowedBy: rel.FollowedBy, Blocking: rel.Blocking, BlockedBy: rel.BlockedBy,
-		Requested: rel.Requested, RequestedBy: rel.RequestedBy}, nil
+		Requested: rel.Requested, RequestedBy: rel.RequestedBy, Muting: muting, MutingNotifications: muting && notifications,
+		MutingExpiresAt: tsOrNil(expires)}, nil
 }
 
 // pathAccount loads the {id} account; deleted and suspended accounts are
