@@ -64,6 +64,10 @@ type Instance struct {
 	Description  string   `yaml:"description"`
 	ContactEmail string   `yaml:"contact_email"`
 	Rules        []string `yaml:"rules"`
+	// DefaultAudience is who sees posts whose app does not choose: everyone
+	// (their visibility decides), institution (this instance only) or
+	// partners (this instance and federation.partners).
+	DefaultAudience string `yaml:"default_audience"`
 }
 
 // Federation says which instances this one talks to.
@@ -135,7 +139,8 @@ func Default() Config {
 		Instance: Instance{
 			Name:        "Rounds",
 			Description: "A Rounds server, where clinicians discuss cases across institutions.",
-			Rules:       []string{},
+			Rules:           []string{},
+			DefaultAudience: "everyone",
 		},
 		Registrations: "invite",
 		Federation: Federation{

@@ -53,7 +53,7 @@ func TestDefaultIsValid(t *testing.T) {
 func TestKeys(t *testing.T) {
 	want := []string{
 		"host", "listen", "protocol", "database", "media_dir",
-		"instance.name", "instance.description", "instance.contact_email", "instance.rules",
+		"instance.name", "instance.description", "instance.contact_email", "instance.rules", "instance.default_audience",
 		"registrations",
 		"federation.mode", "federation.allow", "federation.block", "federation.partners", "federation.authorized_fetch",
 		"allow_private_addresses", "log.level", "log.format",

@@ -62,6 +62,7 @@ func (c Config) Validate() error {
 	p.oneOf("log.format", c.Log.Format, "text", "json")
 
 	p.between("delivery.workers", c.Delivery.Workers, 1, 64)
+	p.oneOf("instance.default_audience", c.Instance.DefaultAudience, "everyone", "institution", "partners")
 	p.between("delivery.max_attempts", c.Delivery.MaxAttempts, 1, 100)
 	p.check(c.Delivery.RetryBase >= 10*time.Millisecond && c.Delivery.RetryBase <= time.Hour, "delivery.retry_base",
 		c.Delivery.RetryBase.String(), "a duration from 10ms to 1h, e.g. 1m")

@@ -56,8 +56,11 @@ func (s *Service) noteAttachments(ctx context.Context, tx storage.Store, st *sto
 // for direct posts) and every mentioned remote account's.
 func (s *Service) deliverStatus(ctx context.Context, tx storage.Store, author *storage.Account, st *storage.Status, mentioned []*storage.Account, kind string) error {
 	inboxes, err := s.statusInboxes(ctx, tx, author, st, mentioned)
-	if err != nil || len(inboxes) == 0 {
+	if err != nil {
 		return err
+	}
+	if inboxes = s.audienceInboxes(st, inboxes); len(inboxes) == 0 {
+		return nil
 	}
 	note, err := s.noteJSON(ctx, tx, author, st)
 	if err != nil {

@@ -139,8 +139,9 @@ func (s *Service) Boost(ctx context.Context, me *storage.Account, id int64) (*st
 	if err != nil {
 		return nil, err
 	}
+	// A boost of an institution-only post stays in the institution.
 	boost := &storage.Status{ID: storage.NewID(), AccountID: me.ID, ReblogOfID: st.ID, Visibility: storage.VisibilityPublic,
-		Local: true, CreatedAt: time.Now().UTC()}
+		Audience: st.Audience, Local: true, CreatedAt: time.Now().UTC()}
 	boost.URI, boost.URL = s.base.Activity(me.Username, boost.ID), s.base.StatusPage(me.Username, boost.ID)
 	err = s.store.Tx(ctx, func(tx storage.Store) error {
 		if err := tx.CreateStatus(ctx, boost); err != nil {
@@ -166,6 +167,9 @@ func (s *Service) Boost(ctx context.Context, me *storage.Account, id int64) (*st
 // deliverBoost sends Announce (or Undo{Announce}) to me's followers and the
 // original author.
 func (s *Service) deliverBoost(ctx context.Context, tx storage.Store, me, author *storage.Account, boost, orig *storage.Status, undo bool) error {
+	if orig.Audience != storage.AudienceEveryone {
+		return nil // institution-only (the only boostable narrow audience) never leaves
+	}
 	inboxes, err := tx.FollowerInboxes(ctx, me.ID)
 	if err != nil {
 		return err

@@ -29,6 +29,9 @@ type Draft struct {
 	InReplyToID int64
 	Language    string
 	MediaIDs    []int64 // uploads of the author, attached in this order
+	// Audience is a stored audience (storage.Audience*), or "default" for
+	// the instance's default; see audience.go.
+	Audience string
 }
 
 func (d *Draft) validate() error {
@@ -76,6 +79,7 @@ func (s *Service) Post(ctx context.Context, author *storage.Account, d Draft) (*
 		parent = p
 		st.InReplyToID, st.InReplyToURI, st.InReplyToAccountID = p.ID, p.URI, p.AccountID
 	}
+	s.applyAudience(st, d.Audience, parent)
 	if err := s.checkDraftMedia(ctx, author, d.MediaIDs); err != nil {
 		return nil, err
 	}

@@ -29,6 +29,9 @@ type Options struct {
 	Hub *stream.Hub
 	// Media keeps uploaded files; nil refuses uploads.
 	Media *media.Store
+	// DefaultAudience is the stored audience of posts whose client does not
+	// choose one (storage.Audience*).
+	DefaultAudience string
 }
 
 // Service applies the federation rules on top of a Store.
@@ -43,6 +46,8 @@ type Service struct {
 	locks  uriLocks
 	hub    *stream.Hub
 	media  *media.Store
+
+	defaultAudience string
 }
 
 // New returns a Service.
@@ -59,7 +64,7 @@ func New(store storage.Store, opt Options) *Service {
 		store = stream.Wrap(store, hub)
 	}
 	s := &Service{store: store, hub: hub, base: opt.Base, log: opt.Logger, policy: opt.Policy, client: opt.Client,
-		notify: opt.Notify, ttl: opt.ActorTTL, media: opt.Media}
+		notify: opt.Notify, ttl: opt.ActorTTL, media: opt.Media, defaultAudience: opt.DefaultAudience}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

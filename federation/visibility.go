@@ -15,6 +15,9 @@ import (
 //	private           the author, accepted followers, mentioned accounts
 //	direct            the author and mentioned accounts
 //
+// and, before that, the audience: institution-only posts only for local
+// members, partner-only posts only for local members and partner accounts.
+//
 // A boost is visible when both the boost and the boosted post are.
 func (s *Service) CanSee(ctx context.Context, viewer *storage.Account, st *storage.Status) (bool, error) {
 	ok, err := s.canSeeOne(ctx, viewer, st)
@@ -32,6 +35,9 @@ func (s *Service) CanSee(ctx context.Context, viewer *storage.Account, st *stora
 }
 
 func (s *Service) canSeeOne(ctx context.Context, viewer *storage.Account, st *storage.Status) (bool, error) {
+	if !s.audienceAllows(viewer, st) {
+		return false, nil
+	}
 	switch st.Visibility {
 	case storage.VisibilityPublic, storage.VisibilityUnlisted:
 		return true, nil

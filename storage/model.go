@@ -85,6 +85,13 @@ const (
 	VisibilityDirect   = "direct"
 )
 
+// Audiences narrow who may see a status beyond its visibility.
+const (
+	AudienceEveryone = ""
+	AudienceLocal    = "local"    // institution-only: never leaves this instance
+	AudiencePartners = "partners" // this instance and the configured partner institutions
+)
+
 // Status is a post (or, with ReblogOfID set, a boost of one).
 type Status struct {
 	ID                 int64
@@ -100,6 +107,7 @@ type Status struct {
 	SpoilerText        string
 	Sensitive          bool
 	Visibility         string
+	Audience           string // "" everyone; AudienceLocal; AudiencePartners
 	Language           string
 	Local              bool
 	CreatedAt          time.Time

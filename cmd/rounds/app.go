@@ -106,7 +106,8 @@ func newLogger(cfg config.Config, e env) *slog.Logger {
 func newService(store storage.Store, cfg config.Config, log *slog.Logger) *federation.Service {
 	pol := policy.New(policy.Options{Mode: cfg.Federation.Mode, Allow: cfg.Federation.Allow,
 		Block: cfg.Federation.Block, Partners: cfg.Federation.Partners}, store)
-	return federation.New(store, federation.Options{Base: uris.New(cfg.Protocol, cfg.Host), Logger: log,
+	audience, _ := federation.ParseAudience(cfg.Instance.DefaultAudience) // validated with the config
+	return federation.New(store, federation.Options{Base: uris.New(cfg.Protocol, cfg.Host), Logger: log, DefaultAudience: audience,
 		Policy: pol, Client: newFetchClient(cfg), Media: media.NewStore(mediaDir(cfg))})
 }
 

@@ -48,12 +48,22 @@ func fedConfig(host, db string) config.Config {
 // fedStart starts an instance on host with database db (new or existing).
 func fedStart(t *testing.T, host, db string) *fedInstance {
 	t.Helper()
+	return fedStartWith(t, host, db, nil)
+}
+
+// fedStartWith is fedStart with a config tweak.
+func fedStartWith(t *testing.T, host, db string, tweak func(*config.Config)) *fedInstance {
+	t.Helper()
 	in := &fedInstance{t: t, host: host, db: db, done: make(chan error, 1)}
 	ctx, cancel := context.WithCancel(context.Background())
 	in.cancel = cancel
 	ready := make(chan struct{})
 	go func() {
-		in.done <- serve(ctx, fedConfig(host, db), env{stdout: io.Discard, stderr: io.Discard}, func(string) { close(ready) })
+		cfg := fedConfig(host, db)
+		if tweak != nil {
+			tweak(&cfg)
+		}
+		in.done <- serve(ctx, cfg, env{stdout: io.Discard, stderr: io.Discard}, func(string) { close(ready) })
 	}()
 	select {
 	case <-ready:

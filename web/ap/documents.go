@@ -81,6 +81,11 @@ func (h *Handler) outbox(w http.ResponseWriter, r *http.Request) {
 		if st.ReblogOfID != 0 {
 			continue
 		}
+		// Institution- and partner-only posts are public only inside their
+		// audience: the signed viewer decides.
+		if ok, err := h.svc.CanSee(ctx, viewerFrom(ctx), st); err != nil || !ok {
+			continue
+		}
 		doc, err := h.svc.CreateDocument(ctx, a, st)
 		if err != nil {
 			h.serverError(w, r, err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 
+	"github.com/rounds-social/rounds/federation"
 	"github.com/rounds-social/rounds/storage"
 )
 
@@ -53,6 +54,11 @@ type statusJSON struct {
 	Bookmarked         bool          `json:"bookmarked"`
 	Pinned             bool          `json:"pinned"`
 	Filtered           []any         `json:"filtered"`
+	// Rounds' audiences, outside Mastodon's visibility enum (unknown enum
+	// values break some clients): local_only as glitch-soc and Hometown
+	// name it, and audience: everyone, institution or partners.
+	LocalOnly bool   `json:"local_only"`
+	Audience  string `json:"audience"`
 }
 
 // webApp is what Mastodon shows as the application of posts made here.
@@ -204,6 +210,7 @@ func (rd *renderer) fields(st *storage.Status, author *accountJSON) *statusJSON 
 		Account: author, Content: st.Content, Visibility: st.Visibility, Sensitive: st.Sensitive, SpoilerText: st.SpoilerText,
 		MediaAttachments: []any{}, Mentions: rd.mentions(st), Tags: rd.tags(st), Emojis: []any{},
 		InReplyToID: idOrNil(st.InReplyToID), InReplyToAccountID: idOrNil(st.InReplyToAccountID), Filtered: []any{},
+		LocalOnly: st.Audience == storage.AudienceLocal, Audience: federation.AudienceName(st.Audience),
 	}
 	if out.URL == "" {
 		out.URL = st.URI

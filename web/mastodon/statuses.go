@@ -21,15 +21,42 @@ func draftFrom(p params) (federation.Draft, error) {
 	if err != nil {
 		return federation.Draft{}, err
 	}
+	visibility, audience, err := audienceFrom(p)
+	if err != nil {
+		return federation.Draft{}, err
+	}
 	return federation.Draft{
 		Text:        p.get("status"),
-		Visibility:  strings.TrimSpace(p.get("visibility")),
+		Visibility:  visibility,
+		Audience:    audience,
 		SpoilerText: p.get("spoiler_text"),
 		Sensitive:   p.boolean("sensitive"),
 		InReplyToID: reply,
 		Language:    strings.TrimSpace(p.get("language")),
 		MediaIDs:    mediaIDs,
 	}, nil
+}
+
+// audienceFrom reads who may see a new post: local_only=true or
+// visibility=local (glitch-soc's spelling) keep it in the institution;
+// audience=everyone|institution|partners names it; absent, the instance
+// default applies.
+func audienceFrom(p params) (visibility, audience string, err error) {
+	visibility = strings.TrimSpace(p.get("visibility"))
+	audience = "default"
+	if name := strings.TrimSpace(p.get("audience")); name != "" {
+		if audience, err = federation.ParseAudience(name); err != nil {
+			return "", "", err
+		}
+	}
+	if visibility == "local" || visibility == "partners" {
+		audience, _ = federation.ParseAudience(visibility)
+		visibility = storage.VisibilityPublic
+	}
+	if p.get("local_only") != "" && p.boolean("local_only") {
+		audience = storage.AudienceLocal
+	}
+	return visibility, audience, nil
 }
 
 // postStatus publishes a status, at most once per Idempotency-Key.

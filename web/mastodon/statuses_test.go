@@ -16,7 +16,7 @@ import (
 var statusKeys = []string{"id", "uri", "url", "created_at", "edited_at", "account", "content", "visibility", "sensitive",
 	"spoiler_text", "media_attachments", "application", "mentions", "tags", "emojis", "reblogs_count", "favourites_count",
 	"replies_count", "in_reply_to_id", "in_reply_to_account_id", "reblog", "poll", "card", "language", "text",
-	"favourited", "reblogged", "muted", "bookmarked", "pinned", "filtered"}
+	"favourited", "reblogged", "muted", "bookmarked", "pinned", "filtered", "local_only", "audience"}
 
 func TestPostGetAndHome(t *testing.T) {
 	t.Parallel()
