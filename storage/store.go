@@ -34,6 +34,7 @@ type Store interface {
 	AccountExtras
 	StatusExtras
 	MediaStore
+	Invites
 	Audit
 	Tx(ctx context.Context, fn func(Store) error) error
 	Close() error

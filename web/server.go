@@ -16,6 +16,7 @@ import (
 	"github.com/rounds-social/rounds/web/httpx"
 	"github.com/rounds-social/rounds/web/mastodon"
 	"github.com/rounds-social/rounds/web/oauth"
+	"github.com/rounds-social/rounds/web/pages"
 	"github.com/rounds-social/rounds/web/wellknown"
 )
 
@@ -28,6 +29,8 @@ type Options struct {
 	// request (config session.idle_timeout); zero means 15 minutes.
 	SessionIdle time.Duration
 	Logger      *slog.Logger
+	// Partners are config federation.partners, shown on the about page.
+	Partners []string
 	// Routes lets other packages (ActivityPub documents, the inbox) add routes.
 	Routes []func(*mux.Router)
 }
@@ -45,6 +48,12 @@ func NewHandler(opt Options) http.Handler {
 		Registrations: opt.Instance.Registrations}}
 	wk.Register(r)
 	registerStatic(r)
+	// Before opt.Routes: browsers at /users/… get pages, ActivityPub
+	// clients fall through to the JSON routes (see pages.WantsHTML).
+	pages.New(opt.Service, pages.Options{Instance: pages.Instance{Name: opt.Instance.Name,
+		Description: opt.Instance.Description, ContactEmail: opt.Instance.ContactEmail, Rules: opt.Instance.Rules,
+		Registrations: opt.Instance.Registrations}, Partners: opt.Partners, SessionIdle: opt.SessionIdle,
+		Logger: log}).Register(r)
 	for _, add := range opt.Routes {
 		add(r)
 	}

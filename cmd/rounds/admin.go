@@ -21,6 +21,7 @@ Commands:
   account suspend USERNAME
   token create --username U [--scopes "read write follow"]
   federation allow DOMAIN | block DOMAIN | remove DOMAIN | list
+  invite create [--role member|moderator|admin] [--uses 1] [--expires 7d]
   verify USERNAME --role ROLE [--specialty S] [--department D] [--license L] [--npi N]
   unverify USERNAME
   audit list [--action A] [--actor U] [--since 2026-01-01] [--until DATE] [--limit N]
@@ -43,6 +44,9 @@ func cmdAdmin(ctx context.Context, args []string, e env) error {
 	if len(args) < 2 && args[0] != "help" {
 		fmt.Fprintf(e.stderr, "rounds: admin %s needs a subcommand\n\n%s", args[0], adminUsage)
 		return errUsage
+	}
+	if args[0]+" "+args[1] == "invite create" {
+		return adminInviteCreate(ctx, args[2:], e)
 	}
 	if args[0] == "verify" || args[0] == "unverify" {
 		return adminVerify(ctx, args[0], args[1:], e)

@@ -58,7 +58,8 @@ func serve(ctx context.Context, cfg config.Config, e env, ready func(addr string
 	apub := ap.New(svc, ap.Options{AuthorizedFetch: cfg.Federation.AuthorizedFetch, Logger: log, Wake: w.wakeInbox})
 	handler := web.NewHandler(web.Options{
 		Service: svc, MaxBodyBytes: int64(cfg.Limits.MaxBodyBytes), Logger: log, SessionIdle: cfg.Session.IdleTimeout,
-		Routes: []func(*mux.Router){apub.Register},
+		Partners: cfg.Federation.Partners,
+		Routes:   []func(*mux.Router){apub.Register},
 		Instance: mastodon.Instance{Name: cfg.Instance.Name, Description: cfg.Instance.Description,
 			ContactEmail: cfg.Instance.ContactEmail, Registrations: cfg.Registrations, Rules: cfg.Instance.Rules,
 			Version: version},

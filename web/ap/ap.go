@@ -25,6 +25,9 @@ type Options struct {
 	Logger          *slog.Logger
 	// Wake is told when an activity was queued, so the inbox worker starts now.
 	Wake func()
+	// HTML serves browsers (requests not asking for ActivityPub JSON) at
+	// these URLs, e.g. web/pages; nil answers them 406.
+	HTML http.Handler
 }
 
 // Handler serves ActivityPub.
@@ -154,6 +157,10 @@ func (h *Handler) serverError(w http.ResponseWriter, r *http.Request, err error)
 }
 
 func (h *Handler) htmlFallback(w http.ResponseWriter, r *http.Request) {
+	if h.opt.HTML != nil {
+		h.opt.HTML.ServeHTTP(w, r)
+		return
+	}
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Vary", "Accept")
 	w.WriteHeader(http.StatusNotAcceptable)
