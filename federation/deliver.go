@@ -59,6 +59,17 @@ func (s *Service) deliverStatus(ctx context.Context, tx storage.Store, author *s
 	if err != nil {
 		return err
 	}
+	if kind == "Delete" {
+		// Everyone who ever got a copy hears of the deletion, not only
+		// today's followers (the delivery ledger knows who they are).
+		ledger, err := s.ledgerInboxes(ctx, tx, st.ID)
+		if err != nil {
+			return err
+		}
+		for _, in := range ledger {
+			inboxes = appendUnique(inboxes, in)
+		}
+	}
 	if inboxes = s.audienceInboxes(st, inboxes); len(inboxes) == 0 {
 		return nil
 	}

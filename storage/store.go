@@ -34,6 +34,7 @@ type Store interface {
 	AccountExtras
 	StatusExtras
 	MediaStore
+	Erasure
 	Invites
 	Audit
 	Tx(ctx context.Context, fn func(Store) error) error
@@ -159,6 +160,12 @@ type Deliveries interface {
 	ClaimDeliveries(ctx context.Context, now, leaseUntil time.Time, n int) ([]*DeliveryJob, error)
 	FinishDelivery(ctx context.Context, j *DeliveryJob) error
 	Deliveries(ctx context.Context, state string, limit int) ([]*DeliveryJob, error)
+	// DeliveriesOfStatus is the delivery ledger of a status: every job that
+	// carried it (Create, Update, Delete), oldest first.
+	DeliveriesOfStatus(ctx context.Context, statusID int64) ([]*DeliveryJob, error)
+	// InboxesOfSigner lists every inbox that ever got an activity signed by
+	// accountID: where copies of that account's content may be.
+	InboxesOfSigner(ctx context.Context, accountID int64) ([]string, error)
 	CountDeliveries(ctx context.Context, state string) (int, error)
 }
 

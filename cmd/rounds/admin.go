@@ -19,6 +19,10 @@ Commands:
   account create --username U --email E [--password P] [--role admin|moderator|member]
   account list
   account suspend USERNAME
+  account export USERNAME [--out FILE]          archive in Mastodon's layout
+  account erase USERNAME --confirm USERNAME     right to erasure: here and on every server it reached
+  status recipients STATUS_ID                   the delivery ledger: who holds a copy
+  status retract STATUS_ID --reason "…"         delete it here and on every server in the ledger
   token create --username U [--scopes "read write follow"]
   federation allow DOMAIN | block DOMAIN | remove DOMAIN | list
   invite create [--role member|moderator|admin] [--uses 1] [--expires 7d]
@@ -58,6 +62,14 @@ func cmdAdmin(ctx context.Context, args []string, e env) error {
 		return adminAccountList(ctx, args[2:], e)
 	case "account suspend":
 		return adminAccountSuspend(ctx, args[2:], e)
+	case "status recipients":
+		return adminStatusRecipients(ctx, args[2:], e)
+	case "status retract":
+		return adminStatusRetract(ctx, args[2:], e)
+	case "account export":
+		return adminAccountExport(ctx, args[2:], e)
+	case "account erase":
+		return adminAccountErase(ctx, args[2:], e)
 	case "token create":
 		return adminTokenCreate(ctx, args[2:], e)
 	case "federation allow", "federation block", "federation remove", "federation list":

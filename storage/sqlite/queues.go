@@ -90,6 +90,31 @@ func (db *DB) Deliveries(ctx context.Context, state string, limit int) ([]*stora
 	return out, wrap("list deliveries", err)
 }
 
+// DeliveriesOfStatus lists every job that carried statusID, oldest first.
+func (db *DB) DeliveriesOfStatus(ctx context.Context, statusID int64) ([]*storage.DeliveryJob, error) {
+	out := []*storage.DeliveryJob{}
+	err := db.eachRow(ctx, `SELECT `+jobCols+` FROM delivery_jobs WHERE status_id = ? ORDER BY id`, []any{statusID},
+		func(s scanner) error {
+			j, err := scanJob(s)
+			out = append(out, j)
+			return err
+		})
+	return out, wrap("deliveries of status", err)
+}
+
+// InboxesOfSigner lists the distinct inboxes that got anything signed by accountID.
+func (db *DB) InboxesOfSigner(ctx context.Context, accountID int64) ([]string, error) {
+	out := []string{}
+	err := db.eachRow(ctx, `SELECT DISTINCT inbox FROM delivery_jobs WHERE signer_id = ? ORDER BY inbox`, []any{accountID},
+		func(s scanner) error {
+			var in string
+			err := s.Scan(&in)
+			out = append(out, in)
+			return err
+		})
+	return out, wrap("inboxes of signer", err)
+}
+
 // CountDeliveries counts jobs in a state.
 func (db *DB) CountDeliveries(ctx context.Context, state string) (int, error) {
 	return db.count(ctx, "count deliveries", `SELECT count(*) FROM delivery_jobs WHERE state = ?`, state)
