@@ -75,8 +75,8 @@ func (db *DB) RemoveFromHome(ctx context.Context, accountID, authorID int64) err
 
 // Home lists accountID's home timeline.
 func (db *DB) Home(ctx context.Context, accountID int64, p storage.Page) ([]*storage.Status, error) {
-	return db.paged(ctx, "home timeline", `SELECT `+statusCols+` FROM home_timeline h JOIN statuses s ON s.id = h.status_id
-		WHERE h.account_id = ?`, []any{accountID}, p)
+	return db.pagedBy(ctx, "home timeline", `SELECT `+statusCols+` FROM home_timeline h JOIN statuses s ON s.id = h.status_id
+		WHERE h.account_id = ?`, "h.status_id", []any{accountID}, p)
 }
 
 // Public lists public, non-boost statuses, optionally local or remote only.

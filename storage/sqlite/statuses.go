@@ -262,9 +262,11 @@ func (db *DB) Replies(ctx context.Context, statusID int64) ([]*storage.Status, e
 
 // StatusCounts returns the reply, boost and favourite counts of a status.
 func (db *DB) StatusCounts(ctx context.Context, statusID int64) (replies, boosts, favourites int, err error) {
+	// The "<> 0" terms let SQLite use the partial indexes on these columns;
+	// with only a bound parameter it cannot prove ?1 <> 0 and scans the table.
 	err = db.r.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM statuses WHERE in_reply_to_id = ?1),
-		(SELECT count(*) FROM statuses WHERE reblog_of_id = ?1),
+		(SELECT count(*) FROM statuses WHERE in_reply_to_id = ?1 AND in_reply_to_id <> 0),
+		(SELECT count(*) FROM statuses WHERE reblog_of_id = ?1 AND reblog_of_id <> 0),
 		(SELECT count(*) FROM favourites WHERE status_id = ?1)`, statusID).Scan(&replies, &boosts, &favourites)
 	return replies, boosts, favourites, wrap("status counts", err)
 }
@@ -281,6 +283,7 @@ func (db *DB) AccountCounts(ctx context.Context, accountID int64) (statuses, fol
 // LastStatusAt is when the account last posted (zero if never).
 func (db *DB) LastStatusAt(ctx context.Context, accountID int64) (time.Time, error) {
 	var v int64
+	// One probe of the (account_id, created_at) index (migration 00011).
 	err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(created_at), 0) FROM statuses WHERE account_id = ?`, accountID).Scan(&v)
 	return fromMS(v), wrap("last status", err)
 }
@@ -292,7 +295,14 @@ func (db *DB) CountLocalStatuses(ctx context.Context) (int, error) {
 
 // paged appends Mastodon pagination to a status query on alias s and runs it.
 func (db *DB) paged(ctx context.Context, op, q string, args []any, p storage.Page) ([]*storage.Status, error) {
-	q, args = pageClause(q, "s.id", args, p)
+	return db.pagedBy(ctx, op, q, "s.id", args, p)
+}
+
+// pagedBy is paged with the id column to bound and order by; a query driven
+// by another table's index (home_timeline) orders by that table's column so
+// SQLite walks the index instead of sorting every row.
+func (db *DB) pagedBy(ctx context.Context, op, q, col string, args []any, p storage.Page) ([]*storage.Status, error) {
+	q, args = pageClause(q, col, args, p)
 	list, err := db.statusList(ctx, op, q, args...)
 	if err != nil {
 		return nil, err
