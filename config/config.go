@@ -119,9 +119,18 @@ type Session struct {
 
 // PHI configures the patient-identifier guard.
 type PHI struct {
-	// Mode is "standard", "strict" or "off"; federation/phi defines what each
-	// does to a post.
+	// Mode is "standard" (per-category, per-audience rules), "strict" (every
+	// finding blocks) or "off".
 	Mode string `yaml:"mode"`
+	// MRNPattern is the hospital's own medical record number format, a Go
+	// regular expression such as `\bE\d{7}\b`; every match is treated as
+	// an MRN even without a context word.
+	MRNPattern string `yaml:"mrn_pattern"`
+	// PublishedPhones are the hospital's own public numbers, never flagged.
+	PublishedPhones []string `yaml:"published_phones"`
+	// Rules override the default decision table, each "category:audience:action",
+	// e.g. "zip:institution:allow".
+	Rules []string `yaml:"rules"`
 }
 
 // EnvFile is the environment variable a caller may use to name the config
@@ -137,8 +146,8 @@ func Default() Config {
 		Protocol: "https",
 		Database: "./data/rounds.db",
 		Instance: Instance{
-			Name:        "Rounds",
-			Description: "A Rounds server, where clinicians discuss cases across institutions.",
+			Name:            "Rounds",
+			Description:     "A Rounds server, where clinicians discuss cases across institutions.",
 			Rules:           []string{},
 			DefaultAudience: "everyone",
 		},
@@ -154,7 +163,7 @@ func Default() Config {
 		Inbox:    Inbox{Workers: 2},
 		Limits:   Limits{MaxBodyBytes: 1 << 20},
 		Session:  Session{IdleTimeout: 15 * time.Minute},
-		PHI:      PHI{Mode: "standard"},
+		PHI:      PHI{Mode: "standard", PublishedPhones: []string{}, Rules: []string{}},
 	}
 }
 

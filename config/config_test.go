@@ -58,7 +58,7 @@ func TestKeys(t *testing.T) {
 		"federation.mode", "federation.allow", "federation.block", "federation.partners", "federation.authorized_fetch",
 		"allow_private_addresses", "log.level", "log.format",
 		"delivery.workers", "delivery.max_attempts", "delivery.retry_base", "inbox.workers",
-		"limits.max_body_bytes", "session.idle_timeout", "phi.mode",
+		"limits.max_body_bytes", "session.idle_timeout", "phi.mode", "phi.mrn_pattern", "phi.published_phones", "phi.rules",
 	}
 	if got := Keys(); !slices.Equal(got, want) {
 		t.Errorf("Keys() = %q\nwant %q", got, want)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/mail"
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -74,6 +75,12 @@ func (c Config) Validate() error {
 
 	p.oneOf("phi.mode", c.PHI.Mode, "standard", "strict", "off")
 
+	if _, err := regexp.Compile(c.PHI.MRNPattern); err != nil {
+		p.check(false, "phi.mrn_pattern", c.PHI.MRNPattern, "a Go regular expression ("+err.Error()+")")
+	}
+	for _, r := range c.PHI.Rules {
+		p.check(strings.Count(r, ":") == 2, "phi.rules", r, "entries of the form category:audience:action, e.g. zip:institution:allow")
+	}
 	return errors.Join(p...)
 }
 

@@ -32,6 +32,9 @@ func (s *Service) EditStatus(ctx context.Context, me *storage.Account, id int64,
 		return nil, err
 	}
 	s.applyDraft(st, d, mentioned)
+	if err := s.screen(ctx, me, guardAudience(st), d.Text, d.SpoilerText); err != nil {
+		return nil, err
+	}
 	if unchanged(&before, st) {
 		return st, nil // nothing a reader would see: no history, no Update
 	}

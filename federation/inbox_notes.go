@@ -66,12 +66,26 @@ func (s *Service) onCreate(ctx context.Context, actor *storage.Account, act *act
 	if err != nil || !relevant {
 		return errors.Join(err, drop("nobody here follows %s or was addressed", actor.URI))
 	}
+	held := s.heldRemote(st)
+	st.Held = len(held) > 0
+	var ia *storage.Account
+	if st.Held {
+		// The report is filed by the instance actor; look it up (or create
+		// it) before the transaction holds the only writer connection.
+		if ia, err = s.InstanceActor(ctx); err != nil {
+			return err
+		}
+	}
 	err = s.store.Tx(ctx, func(tx storage.Store) error {
 		if err := tx.CreateStatus(ctx, st); err != nil {
 			return err
 		}
 		if err := attachRemoteMedia(ctx, tx, actor, st, obj.Attachments); err != nil {
 			return err
+		}
+		if st.Held {
+			// Kept out of every timeline and notification; moderators decide.
+			return s.reportHeld(ctx, tx, ia, actor, st, held)
 		}
 		return s.fanOutLocal(ctx, tx, actor, st, mentioned)
 	})

@@ -83,6 +83,9 @@ func (s *Service) Post(ctx context.Context, author *storage.Account, d Draft) (*
 	if err := s.checkDraftMedia(ctx, author, d.MediaIDs); err != nil {
 		return nil, err
 	}
+	if err := s.screen(ctx, author, guardAudience(st), append([]string{d.Text, d.SpoilerText}, s.mediaDescriptions(ctx, d.MediaIDs)...)...); err != nil {
+		return nil, err
+	}
 	mentioned, err := s.resolveMentions(ctx, d.Text)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/rounds-social/rounds/federation/activitypub"
+	"github.com/rounds-social/rounds/federation/phi"
 	"github.com/rounds-social/rounds/storage"
 )
 
@@ -91,6 +92,14 @@ func cleanFields(in []storage.Field) []storage.Field {
 func (s *Service) UpdateProfile(ctx context.Context, me *storage.Account, u ProfileUpdate) (*storage.Account, *storage.AccountPrefs, error) {
 	u.Fields = cleanFields(u.Fields)
 	if err := u.validate(); err != nil {
+		return nil, nil, err
+	}
+	texts := []string{u.DisplayName, u.Note}
+	for _, f := range u.Fields {
+		texts = append(texts, f.Name, f.Value)
+	}
+	// A profile is public to the fediverse.
+	if err := s.screen(ctx, me, phi.Public, texts...); err != nil {
 		return nil, nil, err
 	}
 	acct := *me

@@ -32,6 +32,8 @@ type Options struct {
 	// DefaultAudience is the stored audience of posts whose client does not
 	// choose one (storage.Audience*).
 	DefaultAudience string
+	// Guard is the patient-identifier guard; nil turns it off.
+	Guard *Guard
 }
 
 // Service applies the federation rules on top of a Store.
@@ -48,6 +50,7 @@ type Service struct {
 	media  *media.Store
 
 	defaultAudience string
+	guard           *Guard
 }
 
 // New returns a Service.
@@ -64,7 +67,8 @@ func New(store storage.Store, opt Options) *Service {
 		store = stream.Wrap(store, hub)
 	}
 	s := &Service{store: store, hub: hub, base: opt.Base, log: opt.Logger, policy: opt.Policy, client: opt.Client,
-		notify: opt.Notify, ttl: opt.ActorTTL, media: opt.Media, defaultAudience: opt.DefaultAudience}
+		notify: opt.Notify, ttl: opt.ActorTTL, media: opt.Media, defaultAudience: opt.DefaultAudience,
+		guard: opt.Guard}
 	if s.log == nil {
 		s.log = slog.Default()
 	}

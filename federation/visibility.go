@@ -35,8 +35,8 @@ func (s *Service) CanSee(ctx context.Context, viewer *storage.Account, st *stora
 }
 
 func (s *Service) canSeeOne(ctx context.Context, viewer *storage.Account, st *storage.Status) (bool, error) {
-	if !s.audienceAllows(viewer, st) {
-		return false, nil
+	if st.Held || !s.audienceAllows(viewer, st) {
+		return false, nil // held posts are for moderators, who read them in the console
 	}
 	switch st.Visibility {
 	case storage.VisibilityPublic, storage.VisibilityUnlisted:

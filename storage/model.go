@@ -108,6 +108,7 @@ type Status struct {
 	Sensitive          bool
 	Visibility         string
 	Audience           string // "" everyone; AudienceLocal; AudiencePartners
+	Held               bool   // a remote post the PHI guard holds for moderators
 	Language           string
 	Local              bool
 	CreatedAt          time.Time

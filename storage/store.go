@@ -37,6 +37,7 @@ type Store interface {
 	Erasure
 	Invites
 	Audit
+	Admin
 	Tx(ctx context.Context, fn func(Store) error) error
 	Close() error
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/rounds-social/rounds/federation"
 	"github.com/rounds-social/rounds/federation/fetch"
 	"github.com/rounds-social/rounds/federation/media"
+	"github.com/rounds-social/rounds/federation/phi"
 	"github.com/rounds-social/rounds/federation/policy"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
@@ -64,6 +65,9 @@ func (c *configFlags) load(e env) (config.Config, error) {
 	if err != nil {
 		return cfg, fmt.Errorf("configuration:\n%w", err)
 	}
+	if _, err := newGuard(cfg); err != nil {
+		return config.Config{}, fmt.Errorf("configuration:\n%w", err)
+	}
 	return cfg, nil
 }
 
@@ -107,8 +111,15 @@ func newService(store storage.Store, cfg config.Config, log *slog.Logger) *feder
 	pol := policy.New(policy.Options{Mode: cfg.Federation.Mode, Allow: cfg.Federation.Allow,
 		Block: cfg.Federation.Block, Partners: cfg.Federation.Partners}, store)
 	audience, _ := federation.ParseAudience(cfg.Instance.DefaultAudience) // validated with the config
+	guard, err := newGuard(cfg)
+	if err != nil {
+		// load() validates the guard settings; a hand-built config that is
+		// wrong must not silently run without the guard.
+		log.Error("patient-identifier guard misconfigured: using strict mode", "err", err)
+		guard = &federation.Guard{Policy: phi.Policy{Mode: phi.ModeStrict}}
+	}
 	return federation.New(store, federation.Options{Base: uris.New(cfg.Protocol, cfg.Host), Logger: log, DefaultAudience: audience,
-		Policy: pol, Client: newFetchClient(cfg), Media: media.NewStore(mediaDir(cfg))})
+		Policy: pol, Client: newFetchClient(cfg), Media: media.NewStore(mediaDir(cfg)), Guard: guard})
 }
 
 // mediaDir is where uploaded images live: media_dir, else beside the database.

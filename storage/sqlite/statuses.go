@@ -12,14 +12,14 @@ import (
 
 const statusCols = `s.id, s.uri, s.url, s.account_id, s.in_reply_to_id, s.in_reply_to_uri, s.in_reply_to_account_id,
 	s.reblog_of_id, s.content, s.text, s.spoiler_text, s.sensitive, s.visibility, s.language, s.local,
-	s.created_at, s.edited_at, s.deleted_at, s.audience`
+	s.created_at, s.edited_at, s.deleted_at, s.audience, s.held`
 
 func scanStatus(sc scanner) (*storage.Status, error) {
 	var s storage.Status
 	var created, edited, deleted int64
 	err := sc.Scan(&s.ID, &s.URI, &s.URL, &s.AccountID, &s.InReplyToID, &s.InReplyToURI, &s.InReplyToAccountID,
 		&s.ReblogOfID, &s.Content, &s.Text, &s.SpoilerText, &s.Sensitive, &s.Visibility, &s.Language, &s.Local,
-		&created, &edited, &deleted, &s.Audience)
+		&created, &edited, &deleted, &s.Audience, &s.Held)
 	if err != nil {
 		return nil, err
 	}
@@ -40,10 +40,10 @@ func (db *DB) CreateStatus(ctx context.Context, s *storage.Status) error {
 		tx := st.(*DB)
 		_, err := tx.w.ExecContext(ctx, `INSERT INTO statuses (id, uri, url, account_id, in_reply_to_id, in_reply_to_uri,
 			in_reply_to_account_id, reblog_of_id, content, text, spoiler_text, sensitive, visibility, language, local,
-			created_at, edited_at, deleted_at, audience) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+			created_at, edited_at, deleted_at, audience, held) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
 			s.ID, s.URI, s.URL, s.AccountID, s.InReplyToID, s.InReplyToURI, s.InReplyToAccountID, s.ReblogOfID,
 			s.Content, s.Text, s.SpoilerText, b2i(s.Sensitive), s.Visibility, s.Language, b2i(s.Local),
-			ms(s.CreatedAt), ms(s.EditedAt), ms(s.DeletedAt), s.Audience)
+			ms(s.CreatedAt), ms(s.EditedAt), ms(s.DeletedAt), s.Audience, b2i(s.Held))
 		if err != nil {
 			return wrap("create status "+s.URI, err)
 		}
