@@ -17,6 +17,7 @@ import (
 	"github.com/rounds-social/rounds/web/mastodon"
 	"github.com/rounds-social/rounds/web/oauth"
 	"github.com/rounds-social/rounds/web/pages"
+	"github.com/rounds-social/rounds/web/pages/admin"
 	"github.com/rounds-social/rounds/web/wellknown"
 )
 
@@ -31,6 +32,9 @@ type Options struct {
 	Logger      *slog.Logger
 	// Partners are config federation.partners, shown on the about page.
 	Partners []string
+	// Settings is the effective configuration the admin console shows
+	// read-only (admin.SettingsFrom(cfg)).
+	Settings []admin.Setting
 	// Routes lets other packages (ActivityPub documents, the inbox) add routes.
 	Routes []func(*mux.Router)
 }
@@ -50,10 +54,12 @@ func NewHandler(opt Options) http.Handler {
 	registerStatic(r)
 	// Before opt.Routes: browsers at /users/… get pages, ActivityPub
 	// clients fall through to the JSON routes (see pages.WantsHTML).
-	pages.New(opt.Service, pages.Options{Instance: pages.Instance{Name: opt.Instance.Name,
+	pg := pages.New(opt.Service, pages.Options{Instance: pages.Instance{Name: opt.Instance.Name,
 		Description: opt.Instance.Description, ContactEmail: opt.Instance.ContactEmail, Rules: opt.Instance.Rules,
 		Registrations: opt.Instance.Registrations}, Partners: opt.Partners, SessionIdle: opt.SessionIdle,
-		Logger: log}).Register(r)
+		Logger: log})
+	pg.Register(r)
+	admin.New(opt.Service, pg, admin.Options{Registrations: opt.Instance.Registrations, Settings: opt.Settings, Logger: log}).Register(r)
 	for _, add := range opt.Routes {
 		add(r)
 	}

@@ -42,7 +42,7 @@ func adminInviteCreate(ctx context.Context, args []string, e env) error {
 			return fmt.Errorf("create invite: %w", err)
 		}
 		fmt.Fprintln(e.stdout, link)
-		return recordAdmin(ctx, svc, audit.AccountCreate, "invite", map[string]any{"role": *role, "uses": *uses})
+		return recordAdmin(ctx, svc, audit.AccountInvite, "invite", map[string]any{"role": *role, "uses": *uses})
 	})
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/rounds-social/rounds/web"
 	"github.com/rounds-social/rounds/web/ap"
 	"github.com/rounds-social/rounds/web/mastodon"
+	"github.com/rounds-social/rounds/web/pages/admin"
 )
 
 func cmdServe(ctx context.Context, args []string, e env) error {
@@ -59,6 +60,7 @@ func serve(ctx context.Context, cfg config.Config, e env, ready func(addr string
 	handler := web.NewHandler(web.Options{
 		Service: svc, MaxBodyBytes: int64(cfg.Limits.MaxBodyBytes), Logger: log, SessionIdle: cfg.Session.IdleTimeout,
 		Partners: cfg.Federation.Partners,
+		Settings: admin.SettingsFrom(cfg),
 		Routes:   []func(*mux.Router){apub.Register},
 		Instance: mastodon.Instance{Name: cfg.Instance.Name, Description: cfg.Instance.Description,
 			ContactEmail: cfg.Instance.ContactEmail, Registrations: cfg.Registrations, Rules: cfg.Instance.Rules,

@@ -46,6 +46,10 @@ const (
 	StatusRetract    = "status.retract"
 	AccountExport    = "account.export"
 	AccountErase     = "account.erase"
+	AccountInvite    = "account.invite"
+	PasswordReset    = "account.password_reset"
+	ReportResolve    = "report.resolve"
+	DeliveryRetry    = "delivery.retry"
 )
 
 const (
@@ -61,7 +65,8 @@ const (
 // Actions lists every action name, in the order above.
 var Actions = []string{SignInSuccess, SignInFailure, TokenGrant, TokenRevoke, AccountCreate, AccountSuspend,
 	AccountRole, AccountVerify, AccountUnverify, FederationAllow, FederationBlock, FederationRemove,
-	StaffViewPrivate, PHIBlock, PHIWarn, StatusRetract, AccountExport, AccountErase}
+	StaffViewPrivate, PHIBlock, PHIWarn, StatusRetract, AccountExport, AccountErase, AccountInvite, PasswordReset,
+	ReportResolve, DeliveryRetry}
 
 // forbiddenKeys are detail keys that would, by their name, carry a post's
 // text or a PHI match: refused outright as a guard against a careless caller.

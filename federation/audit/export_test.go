@@ -54,9 +54,19 @@ func TestExportAndListFilter(t *testing.T) {
 		t.Fatalf("filtered export: %v %s", err, buf.String())
 	}
 
+	// fill cycles through Actions: TokenGrant is entry 3, then every len(Actions).
+	var want []int64
+	for seq := int64(3); seq <= 40; seq += int64(len(Actions)) {
+		want = append([]int64{seq}, want...)
+	}
 	list, err := List(t.Context(), l.st, Filter{Action: TokenGrant})
-	if err != nil || len(list) != 3 || list[0].Seq != 39 || list[2].Seq != 3 {
-		t.Fatalf("list by action: %v %+v", err, list)
+	if err != nil || len(list) != len(want) {
+		t.Fatalf("list by action: %v %+v, want seqs %v", err, list, want)
+	}
+	for i, e := range list {
+		if e.Seq != want[i] {
+			t.Fatalf("list by action: seq %d at %d, want %v", e.Seq, i, want)
+		}
 	}
 	list, _ = List(t.Context(), l.st, Filter{Limit: 5})
 	if len(list) != 5 || list[0].Seq != 40 {

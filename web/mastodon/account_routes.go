@@ -48,6 +48,7 @@ func (a *API) registerAccountRoutes(r *mux.Router) {
 	r.HandleFunc("/api/v1/filters", a.auth("read:filters", a.filtersV1)).Methods(get)
 
 	r.HandleFunc("/api/v1/preferences", a.auth("read:accounts", a.preferences)).Methods(get)
+	r.HandleFunc("/api/v1/reports", a.auth("write:reports", a.createReport)).Methods(post)
 	a.registerEmptyLists(r)
 	r.HandleFunc("/api/v1/instance/rules", a.instanceRules).Methods(get)
 	r.HandleFunc("/api/v1/instance/peers", a.instancePeers).Methods(get)
