@@ -28,8 +28,8 @@ type labelRule struct {
 var labelRules = map[string]labelRule{
 	"mrn": {cat: MRN}, "urn": {cat: MRN, upper: true},
 	"mr": {cat: MRN, need: needMarker}, "ur": {cat: MRN, need: needMarker},
-	"medical": {cat: MRN, need: needFollow, follow: "record"},
-	"med":     {cat: MRN, need: needFollow, follow: "rec"},
+	"medical":  {cat: MRN, need: needFollow, follow: "record"},
+	"med":      {cat: MRN, need: needFollow, follow: "rec"},
 	"hospital": {cat: MRN, need: needMarker}, "hosp": {cat: MRN, need: needMarker},
 	"chart": {cat: MRN, need: needMarker}, "unit": {cat: MRN, need: needMarker},
 	"record": {cat: MRN, need: needMarker}, "patient": {cat: MRN, need: needMarker},
@@ -57,8 +57,8 @@ var labelRules = map[string]labelRule{
 	"gmc": {cat: License, conf: Low}, "nmc": {cat: License, need: needMarker, conf: Low},
 	"passport": {cat: License}, "plate": {cat: License},
 	"registration": {cat: License, need: needFollow, follow: "plate"},
-	"reg": {cat: License, need: needFollow, follow: "plate"},
-	"cert": {cat: License, need: needMarker}, "certificate": {cat: License, need: needMarker},
+	"reg":          {cat: License, need: needFollow, follow: "plate"},
+	"cert":         {cat: License, need: needMarker}, "certificate": {cat: License, need: needMarker},
 	"permit": {cat: License, need: needMarker},
 
 	"serial": {cat: DeviceSerial}, "sn": {cat: DeviceSerial, upper: true},
@@ -335,8 +335,10 @@ func (s *scanner) readValue(pos int, parens bool) (end, digits, letters int) {
 // formats: Medicare MBI, DEA numbers, VINs, pathology accession numbers and
 // UK postcodes.
 func (s *scanner) alnumChunk(i int) {
-	if s.toks[i].kind == tWord && !(i+1 < len(s.toks) && s.adjacent(i+1) && (s.toks[i+1].kind == tNum || s.isPunct(i+1, '-'))) {
-		return // a plain word: no digits in this run
+	next := i + 1
+	mixed := next < len(s.toks) && s.adjacent(next) && (s.toks[next].kind != tPunct || s.isPunct(next, '-'))
+	if !mixed {
+		return // a plain word or number: no format here mixes nothing
 	}
 	start := s.toks[i].start
 	end, letters, digits := s.chunkEnd(i)
@@ -419,33 +421,14 @@ func (s *scanner) hospitalMRN() {
 	if re == nil {
 		return
 	}
-	start, end := -1, -1 // the current window of digit-bearing words
-	flush := func() {
-		if start < 0 {
-			return
+	for k := 0; k < len(s.nums); {
+		w := s.nums[k]
+		for k++; k < len(s.nums) && s.nums[k].start == w.end+1 && s.text[w.end] == ' '; k++ {
+			w.end = s.nums[k].end
 		}
-		s.work += end - start
-		for _, m := range re.FindAllStringIndex(s.text[start:end], 16) {
-			s.add(MRN, Medium, start+m[0], start+m[1])
+		s.work += w.end - w.start
+		for _, m := range re.FindAllStringIndex(s.text[w.start:w.end], 16) {
+			s.add(MRN, Medium, w.start+m[0], w.start+m[1])
 		}
-		start = -1
 	}
-	for i := 0; i < len(s.toks); {
-		j, digits := i+1, s.toks[i].kind == tNum
-		for j < len(s.toks) && !s.toks[j].space {
-			digits = digits || s.toks[j].kind == tNum
-			j++
-		}
-		switch {
-		case !digits:
-			flush()
-		case start >= 0 && s.text[end:s.toks[i].start] == " ":
-			end = s.toks[j-1].end
-		default:
-			flush()
-			start, end = s.toks[i].start, s.toks[j-1].end
-		}
-		i = j
-	}
-	flush()
 }

@@ -13,35 +13,17 @@ import (
 
 const maxChunk = 2048 // longer unbroken runs are not links anyone reads
 
-// exclusions walks the text in whitespace-separated chunks, once.
+// exclusions sets aside the chunks the tokeniser marked as possible links
+// or handles, and the values after citation labels.
 func (s *scanner) exclusions() {
-	for i := 0; s.marks && i < len(s.toks); {
-		j, marked := i+1, s.marked(i)
-		for j < len(s.toks) && !s.toks[j].space {
-			marked = marked || s.marked(j)
-			j++
-		}
-		if marked || s.is(i, "www") {
-			s.chunk(s.toks[i].start, s.toks[j-1].end) // only chunks that can be links or handles
-		}
-		i = j
+	for _, c := range s.cands {
+		s.linkChunk(s.toks[c.start].start, s.toks[c.end-1].end)
 	}
 	for i := 0; s.cites && i < len(s.toks); i++ {
 		if s.toks[i].kw&kwCite != 0 {
 			s.citation(i)
 		}
 	}
-}
-
-// marked reports whether token i is punctuation that links, handles and
-// IPv6 addresses contain: '/', '@' or ':'.
-func (s *scanner) marked(i int) bool {
-	t := s.toks[i]
-	if t.kind != tPunct {
-		return false
-	}
-	c := s.text[t.start]
-	return c == '/' || c == '@' || c == ':'
 }
 
 // trimChunk strips the brackets, quotes and sentence punctuation around a
@@ -65,8 +47,8 @@ func trimChunk(c string, start int) (string, int) {
 	return c, start
 }
 
-// chunk classifies one whitespace-separated chunk.
-func (s *scanner) chunk(start, end int) {
+// linkChunk classifies one whitespace-separated chunk.
+func (s *scanner) linkChunk(start, end int) {
 	if end-start > maxChunk {
 		end = start + maxChunk
 	}

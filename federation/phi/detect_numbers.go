@@ -146,31 +146,33 @@ func (s *scanner) unitAfter(pos int) bool {
 	return lookupWord(w[p:q])&(kwUnit|kwTimeUnit) != 0
 }
 
-// classifyCluster reports the cluster that starts at token i.
-func (s *scanner) classifyCluster(i int, c *cluster) {
+// classifyCluster reports the cluster that starts at token i, and whether
+// it was an identifier.
+func (s *scanner) classifyCluster(i int, c *cluster) bool {
 	if c.n == 0 || c.digits < 7 || s.unitAfter(c.end) {
-		return
+		return false
 	}
 	if c.end < len(s.text) && isAlnum(s.text[c.end]) {
-		return // runs on into a word or code
+		return false // runs on into a word or code
 	}
 	switch {
 	case c.lens(3, 2, 4) && !c.plus && !c.paren && c.sameSep("- "):
 		if validSSN(s.text[c.start:c.end]) {
 			s.add(SSN, Medium, c.start, c.end)
+			return true
 		}
-		return
+		return false
 	case c.lens(5, 4) && c.sep[1] == '-':
 		s.add(ZIP, Medium, c.start, c.end)
-		return
+		return true
 	}
 	ctx := s.nearest(i, 5, kwPhone|kwFax|kwNHS|kwNPI)
 	if s.tenDigits(c, ctx) {
-		return
+		return true
 	}
 	ok, needCtx := s.phoneShape(c)
 	if !ok || needCtx && ctx&(kwPhone|kwFax) == 0 {
-		return
+		return false
 	}
 	cat, conf := Phone, Medium
 	if ctx&kwFax != 0 {
@@ -179,7 +181,30 @@ func (s *scanner) classifyCluster(i int, c *cluster) {
 	if ctx&(kwPhone|kwFax) != 0 {
 		conf = High
 	}
+	if s.organisational(c) {
+		conf = Low // freephone and national-rate numbers belong to organisations
+	}
 	s.add(cat, conf, c.start, c.end)
+	return true
+}
+
+// organisational reports US toll-free (8xx) and UK freephone or
+// non-geographic (03, 08) numbers: helplines and insurers, not households.
+func (s *scanner) organisational(c *cluster) bool {
+	var n [4]byte // the first digits of the national number
+	from, k := 0, 0
+	switch {
+	case c.plus && s.digitAt(c, 0) == '4' && s.digitAt(c, 1) == '4':
+		n[0], from, k = '0', 2, 1 // +44 3… is 03…
+	case s.digitAt(c, 0) == '1' && (c.plus || c.digits == 11):
+		from = 1
+	}
+	for ; k < len(n) && from < c.digits; k, from = k+1, from+1 {
+		n[k] = s.digitAt(c, from)
+	}
+	us := n[0] == '8' && (n[1] == '0' && n[2] == '0' || n[1] == n[2] && n[1] >= '3' && n[1] <= '8')
+	uk := n[0] == '0' && (n[1] == '3' || n[1] == '8')
+	return us || uk
 }
 
 // tenDigits handles ten-digit numbers that pass the NHS check or are NPIs
@@ -206,8 +231,10 @@ func (s *scanner) tenDigits(c *cluster, ctx kwSet) bool {
 		return false // a phone number that happens to pass the check
 	case c.n == 3 && c.sep[1] == ' ':
 		s.add(HealthPlan, Medium, c.start, c.end)
-	default:
+	case c.n == 1:
 		s.add(HealthPlan, Low, c.start, c.end)
+	default:
+		return false // 617-555-0134 is written the American way: a phone number
 	}
 	return true
 }
@@ -297,9 +324,32 @@ func (s *scanner) numberTriggers(i int) {
 	if sep == ' ' || isUpper(sep) {
 		s.addressAt(i)
 	}
-	if t.end-t.start >= 7 || (sep == ' ' || sep == '-' || sep == '.') && isDigit(s.byteAt(t.end+1)) {
-		c := s.readCluster(t.start)
-		s.classifyCluster(i, &c)
+	if t.start >= s.inNum && (t.end-t.start >= 7 || (sep == ' ' || sep == '-' || sep == '.') && isDigit(s.byteAt(t.end+1))) {
+		s.cluster(i, t.start)
+	}
+}
+
+// cluster reads and reports the number starting at pos (token i). The
+// groups of a multi-group number do not start numbers of their own: "555-0143"
+// inside "(888) 555-0143" is not a second, local, number.
+//
+// Groups joined by single spaces may be two things side by side ("07700
+// 900461 7 days a week"), so when the whole run is nothing, shorter prefixes
+// are tried.
+func (s *scanner) cluster(i, pos int) {
+	c := s.readCluster(pos)
+	for ; c.n > 0; c.n-- {
+		c.end = c.g[c.n-1].end
+		c.digits = 0
+		for k := 0; k < c.n; k++ {
+			c.digits += c.glen(k)
+		}
+		if s.classifyCluster(i, &c) {
+			if c.n > 1 {
+				s.inNum = c.end
+			}
+			return
+		}
 	}
 }
 
@@ -319,9 +369,8 @@ func (s *scanner) punctTriggers(i int) {
 	case '@':
 		s.email(i)
 	case '+', '(':
-		if i+1 < len(s.toks) && s.toks[i+1].kind == tNum && s.adjacent(i+1) && s.chunkStart(i) {
-			c := s.readCluster(t.start)
-			s.classifyCluster(i, &c)
+		if i+1 < len(s.toks) && s.toks[i+1].kind == tNum && s.adjacent(i+1) && s.chunkStart(i) && t.start >= s.inNum {
+			s.cluster(i, t.start)
 		}
 	}
 }

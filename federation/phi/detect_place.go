@@ -254,8 +254,8 @@ func inwardLetter(c byte) bool {
 
 // roomBed handles "room 412", "bed 3B", "Rm 12-B", "bay 4", "cubicle 7".
 func (s *scanner) roomBed(i int) {
-	if s.before(i, 1)&kwRoomSkip != 0 {
-		return // "conference room 4"
+	if s.before(i, 3)&kwRoomSkip != 0 {
+		return // "conference room 4", "clinic moved to room 5"
 	}
 	j := i + 1
 	if s.isPunct(j, '.') && s.adjacent(j) {

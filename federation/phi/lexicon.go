@@ -66,21 +66,32 @@ type lexEntry struct {
 
 type lexTable [lexSize]lexEntry
 
-// lexHash is FNV-1a over the lower-cased ASCII bytes of w; ok is false for
-// words with other bytes, which are never in the lexicon.
+// lexHash mixes the length and the first three and last two letters of a
+// lower-case ASCII word: constant work per word, and spread enough for a
+// table this sparse. ok is false for words with other bytes, which are never
+// in the lexicon.
 func lexHash(w string) (uint32, bool) {
-	h := uint32(2166136261)
 	for i := 0; i < len(w); i++ {
-		c := w[i]
-		if c >= 0x80 {
+		if w[i] >= 0x80 {
 			return 0, false
 		}
-		if 'A' <= c && c <= 'Z' {
-			c += 'a' - 'A'
-		}
-		h = (h ^ uint32(c)) * 16777619
 	}
-	return h, true
+	return wordHash(w), true
+}
+
+// wordHash is lexHash without the ASCII check, for the tokeniser, which
+// already knows.
+func wordHash(w string) uint32 {
+	n := len(w)
+	if n == 0 {
+		return 0
+	}
+	at := func(i int) uint32 { return uint32(w[max(0, min(i, n-1))] | 0x20) }
+	h := uint32(n)*0x9E3779B1 ^ at(0)<<24 ^ at(1)<<16 ^ at(2)<<8 ^ at(n-2)<<4 ^ at(n-1)
+	h ^= h >> 15
+	h *= 0x2C1B3C6D
+	h ^= h >> 12
+	return h
 }
 
 func newLexTable(m map[string]kwSet) *lexTable {
@@ -176,7 +187,7 @@ func buildLexicon() map[string]kwSet {
 	add(kwLabel, `mrn urn mr ur medical med hospital hosp chart unit record patient pt ssn ss
 		social soc nhs mbi hicn medicare medicaid member subscriber beneficiary policy
 		insurance ins plan chi account acct billing claim invoice encounter visit fin csn
-		har license licence lic dl driver drivers driving dea npi gmc nmc passport plate
+		har license licence lic dl dea npi gmc nmc passport plate
 		registration reg cert certificate permit serial s sn udi imei device lot vin
 		accession acc specimen path pathology requisition req lab sample order`)
 	add(kwRoom, "room rm bed bay cubicle cube bedspace resus majors minors trolley")
@@ -185,7 +196,8 @@ func buildLexicon() map[string]kwSet {
 		machine system record tortoise cat dog horse parrot`)
 	add(kwRoomSkip, `conference seminar meeting lecture teaching sim simulation break staff
 		board tutorial training education committee changing locker quiet prayer server
-		store storage utility sluice family relatives waiting interview consulting`)
+		store storage utility sluice family relatives waiting interview consulting clinic
+		clinics outpatient outpatients office theatre library gym`)
 	add(kwAge, "age aged")
 	add(kwAgeWord, "nonagenarian centenarian supercentenarian")
 	add(kwNinety, "ninety")

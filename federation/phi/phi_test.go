@@ -108,6 +108,7 @@ func TestScanPhoneFax(t *testing.T) {
 		{"+44 20 7946 0958 is the daughter", "+44 20 7946 0958"},
 		{"phone 5550176", ""}, // too short to be a number anyone could dial
 		{"landline 555-0176", "555-0176"},
+		{"mobile 07700 900461 7 days a week", "07700 900461"},
 		{"tel 6175550143", "6175550143"},
 		{"Switchboard 617-555-0100", ""},
 		{"BP 120/80, HR 88, RR 18", ""},
@@ -334,9 +335,27 @@ func TestLexiconFits(t *testing.T) {
 }
 
 func TestScanAllocatesNothingWhenClean(t *testing.T) {
+	if raceEnabled {
+		t.Skip("sync.Pool drops items under the race detector")
+	}
 	text := "metoprolol 25 mg BID, BP 120/80 at follow-up; see doi:10.1056/NEJMoa1501035"
 	Scan(text, Options{})
 	if n := testing.AllocsPerRun(100, func() { Scan(text, Options{}) }); n > 0 {
 		t.Errorf("Scan of a clean post allocates %.0f times", n)
+	}
+}
+
+func TestOrganisationalNumbersAreLow(t *testing.T) {
+	for _, text := range []string{
+		"call 1-800-555-0199", "fax (888) 555-0143", "helpline 0300 123 4567",
+		"freephone 0800 123 4567", "+44 300 123 4567",
+	} {
+		got := Scan(text, Options{})
+		if len(got) != 1 || got[0].Confidence != Low {
+			t.Errorf("Scan(%q) = %v, want one low-confidence number", text, got)
+		}
+	}
+	if got := Scan("call (312) 555-0187", Options{}); len(got) != 1 || got[0].Confidence != High {
+		t.Errorf("a household number: %v", got)
 	}
 }

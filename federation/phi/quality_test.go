@@ -57,10 +57,14 @@ func loadCorpus(t testing.TB) []corpusPost {
 	return posts
 }
 
+// nhsRow is a pseudo-category in the table: the health_plan labels that are
+// NHS numbers, which the issue names separately.
+const nhsRow Category = "health_plan (NHS)"
+
 // recallTargets are the issue's targets for the categories that must
 // almost never be missed.
 var recallTargets = map[Category]float64{
-	DOB: 0.97, SSN: 0.97, MRN: 0.97, Phone: 0.97, Email: 0.97, HealthPlan: 0.97,
+	DOB: 0.97, SSN: 0.97, MRN: 0.97, Phone: 0.97, Email: 0.97, HealthPlan: 0.97, nhsRow: 0.97,
 }
 
 const (
@@ -89,15 +93,13 @@ func TestCorpusQuality(t *testing.T) {
 		}
 		used := make([]bool, len(got))
 		for _, l := range p.Labels {
-			tl := per[l.Category]
-			if tl == nil {
-				tl = &tally{}
-				per[l.Category] = tl
-			}
-			tl.labelled++
 			start := strings.Index(p.Text, l.Match)
-			if k := overlapping(got, l.Category, start, start+len(l.Match)); k >= 0 {
-				tl.found++
+			k := overlapping(got, l.Category, start, start+len(l.Match))
+			count(per, l.Category, k >= 0)
+			if l.Category == HealthPlan && validNHS(l.Match) {
+				count(per, nhsRow, k >= 0)
+			}
+			if k >= 0 {
 				used[k] = true
 			} else {
 				t.Logf("missed %s %q in %q (got %v)", l.Category, l.Match, p.Text, got)
@@ -116,20 +118,22 @@ func TestCorpusQuality(t *testing.T) {
 		cats = append(cats, string(c))
 	}
 	sort.Strings(cats)
-	t.Logf("%-14s %8s %6s %7s", "category", "labelled", "found", "recall")
+	t.Logf("%-18s %8s %6s %7s", "category", "labelled", "found", "recall")
 	for _, c := range cats {
 		tl := per[Category(c)]
-		total.labelled += tl.labelled
-		total.found += tl.found
+		if Category(c) != nhsRow {
+			total.labelled += tl.labelled
+			total.found += tl.found
+		}
 		r := float64(tl.found) / float64(tl.labelled)
-		t.Logf("%-14s %8d %6d %7.3f", c, tl.labelled, tl.found, r)
+		t.Logf("%-18s %8d %6d %7.3f", c, tl.labelled, tl.found, r)
 		if want, ok := recallTargets[Category(c)]; ok && r < want {
 			t.Errorf("recall for %s is %.3f, want at least %.2f", c, r, want)
 		}
 	}
 	overall := float64(total.found) / float64(total.labelled)
 	fp := float64(dirty) / float64(clean)
-	t.Logf("%-14s %8d %6d %7.3f", "overall", total.labelled, total.found, overall)
+	t.Logf("%-18s %8d %6d %7.3f", "overall", total.labelled, total.found, overall)
 	t.Logf("false positives: %d of %d clean posts (%.1f%%); unlabelled findings in labelled posts: %d",
 		dirty, clean, 100*fp, stray)
 	if overall < overallRecallTarget {
@@ -142,6 +146,18 @@ func TestCorpusQuality(t *testing.T) {
 		if per[c] == nil || per[c].labelled < 5 {
 			t.Errorf("corpus has too few %s labels to measure recall", c)
 		}
+	}
+}
+
+func count(per map[Category]*tally, c Category, found bool) {
+	tl := per[c]
+	if tl == nil {
+		tl = &tally{}
+		per[c] = tl
+	}
+	tl.labelled++
+	if found {
+		tl.found++
 	}
 }
 

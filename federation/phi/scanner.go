@@ -35,12 +35,18 @@ type scanner struct {
 	text  string
 	opt   Options
 	toks  []token
+	cands []span // token ranges of chunks that may be links or handles
+	nums  []span // byte ranges of chunks with digits, for Options.MRNPattern
 	excl  []span // handles, links and citations: never identifiers
 	found []Finding
-	work  int // bytes examined; the fuzz test checks it grows linearly
-	year  int // the current year, read once when a birth year needs it
-	marks bool // the text has '/', '@' or ':', so it may hold links or handles
+	work  int  // bytes examined; the fuzz test checks it grows linearly
+	year  int  // the current year, read once when a birth year needs it
 	cites bool // a citation label (PMID, DOI…) appears
+	inNum int  // end of the last multi-group number: its groups start nothing
+
+	chunk  int  // while tokenising: the first token of the current chunk
+	marked bool // while tokenising: that chunk has '/', '@' or ':'
+	digits bool // while tokenising: that chunk has a digit
 }
 
 var scanners = sync.Pool{New: func() any { return new(scanner) }}
@@ -52,9 +58,10 @@ func newScanner(text string, opt Options) *scanner {
 }
 
 func (s *scanner) release() {
+	clear(s.found) // drop references to the text before pooling
 	s.text, s.opt = "", Options{}
-	s.toks, s.excl, s.found = s.toks[:0], s.excl[:0], s.found[:0]
-	s.work, s.year, s.marks, s.cites = 0, 0, false, false
+	s.toks, s.cands, s.nums, s.excl, s.found = s.toks[:0], s.cands[:0], s.nums[:0], s.excl[:0], s.found[:0]
+	s.work, s.year, s.cites, s.inNum = 0, 0, false, 0
 	scanners.Put(s)
 }
 
@@ -131,10 +138,13 @@ func isSpace(c byte) bool {
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'
 }
 
-// tokenize splits the text into words, numbers and punctuation in one pass.
+// tokenize splits the text into words, numbers and punctuation in one pass,
+// noting on the way the whitespace-separated chunks that could be links or
+// handles.
 func (s *scanner) tokenize() {
 	text := s.text
 	s.work += len(text)
+	s.chunk, s.marked, s.digits = 0, false, false
 	space, nl := true, false
 	for i := 0; i < len(text); {
 		c := text[i]
@@ -151,6 +161,9 @@ func (s *scanner) tokenize() {
 				i += size
 				continue
 			}
+			if space {
+				s.endChunk()
+			}
 			if unicode.IsLetter(r) {
 				i = s.addWord(i, space, nl)
 			} else {
@@ -158,8 +171,15 @@ func (s *scanner) tokenize() {
 				i += size
 			}
 		case isLetter(c):
+			if space {
+				s.endChunk()
+			}
 			i = s.addWord(i, space, nl)
 		case isDigit(c):
+			if space {
+				s.endChunk()
+			}
+			s.digits = true
 			j := i + 1
 			for j < len(text) && isDigit(text[j]) {
 				j++
@@ -167,24 +187,45 @@ func (s *scanner) tokenize() {
 			s.toks = append(s.toks, token{start: i, end: j, kind: tNum, space: space, nl: nl})
 			i = j
 		default:
-			s.marks = s.marks || c == '/' || c == '@' || c == ':'
+			if space {
+				s.endChunk()
+			}
+			s.marked = s.marked || c == '/' || c == '@' || c == ':'
 			s.toks = append(s.toks, token{start: i, end: i + 1, kind: tPunct, space: space, nl: nl})
 			i++
 		}
 		space, nl = false, false
 	}
+	s.endChunk()
 }
 
-// addWord appends the letter run starting at i and returns its end. It
-// hashes the word for the lexicon as it goes, so each letter is read once.
+// endChunk, called before a token that follows whitespace is appended,
+// closes the current chunk. It keeps the chunk as a candidate link
+// if it was marked or starts with "www", and as a candidate MRN if it has a
+// digit and the hospital has an MRN pattern.
+func (s *scanner) endChunk() {
+	if s.chunk >= len(s.toks) {
+		return
+	}
+	first := &s.toks[s.chunk]
+	if s.marked || s.text[first.start]|0x20 == 'w' && s.is(s.chunk, "www") {
+		s.cands = append(s.cands, span{s.chunk, len(s.toks)})
+	}
+	if s.digits && s.opt.MRNPattern != nil {
+		s.nums = append(s.nums, span{first.start, s.toks[len(s.toks)-1].end})
+	}
+	s.chunk, s.marked, s.digits = len(s.toks), false, false
+}
+
+// addWord appends the letter run starting at i, with its lexicon roles, and
+// returns its end.
 func (s *scanner) addWord(i int, space, nl bool) int {
 	text := s.text
 	j := i
-	h, ascii := uint32(2166136261), true
+	ascii := true
 	for j < len(text) {
 		c := text[j]
 		if isLetter(c) {
-			h = (h ^ uint32(c|0x20)) * 16777619
 			j++
 			continue
 		}
@@ -200,9 +241,11 @@ func (s *scanner) addWord(i int, space, nl bool) int {
 	}
 	var kw kwSet
 	if ascii {
-		kw = lookupHashed(text[i:j], h)
+		kw = lookupHashed(text[i:j], wordHash(text[i:j]))
 	}
-	s.cites = s.cites || kw&kwCite != 0
+	if kw&kwCite != 0 {
+		s.cites = true
+	}
 	s.toks = append(s.toks, token{start: i, end: j, kind: tWord, space: space, nl: nl, kw: kw})
 	return j
 }

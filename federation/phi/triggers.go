@@ -67,7 +67,7 @@ func (s *scanner) placeTriggers(i int, kw kwSet) {
 
 // upperPair reports whether token i is two capital letters ("MA", "LS").
 func (s *scanner) upperPair(i int) bool {
-	t := s.toks[i]
+	t := &s.toks[i]
 	return t.end-t.start == 2 && isUpper(s.text[t.start]) && isUpper(s.text[t.start+1])
 }
 

@@ -2,6 +2,8 @@ package sqlite
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -271,20 +273,24 @@ func (db *DB) StatusCounts(ctx context.Context, statusID int64) (replies, boosts
 	return replies, boosts, favourites, wrap("status counts", err)
 }
 
-// AccountCounts returns an account's status, follower and following counts.
+// AccountCounts returns an account's status, follower and following counts,
+// kept by triggers in account_stats (migration 00013).
 func (db *DB) AccountCounts(ctx context.Context, accountID int64) (statuses, followers, following int, err error) {
-	err = db.r.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM statuses WHERE account_id = ?1),
-		(SELECT count(*) FROM follows WHERE target_account_id = ?1 AND state = 'accepted'),
-		(SELECT count(*) FROM follows WHERE account_id = ?1 AND state = 'accepted')`, accountID).Scan(&statuses, &followers, &following)
+	err = db.r.QueryRowContext(ctx, `SELECT statuses, followers, following FROM account_stats WHERE account_id = ?`,
+		accountID).Scan(&statuses, &followers, &following)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, 0, nil
+	}
 	return statuses, followers, following, wrap("account counts", err)
 }
 
 // LastStatusAt is when the account last posted (zero if never).
 func (db *DB) LastStatusAt(ctx context.Context, accountID int64) (time.Time, error) {
 	var v int64
-	// One probe of the (account_id, created_at) index (migration 00011).
-	err := db.r.QueryRowContext(ctx, `SELECT coalesce(max(created_at), 0) FROM statuses WHERE account_id = ?`, accountID).Scan(&v)
+	err := db.r.QueryRowContext(ctx, `SELECT last_status_at FROM account_stats WHERE account_id = ?`, accountID).Scan(&v)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
 	return fromMS(v), wrap("last status", err)
 }
 

@@ -144,6 +144,21 @@ var statusTests = []test{
 		if n != 3 { // root, r1 and the nested reply: not the boost, not carol's remote posts
 			t.Errorf("CountLocalStatuses = %d, want 3", n)
 		}
+		// Counts follow accepts, unfollows and deletes, not only inserts.
+		f2, err := s.Follow(ctx, carol.ID, alice.ID)
+		must(t, err)
+		f2.State = storage.FollowAccepted
+		must(t, s.UpdateFollow(ctx, f2))
+		f1, err := s.Follow(ctx, bob.ID, alice.ID)
+		must(t, err)
+		must(t, s.DeleteFollow(ctx, f1.ID))
+		mine, err := s.AccountStatuses(ctx, alice.ID, []string{storage.VisibilityPublic, storage.VisibilityUnlisted,
+			storage.VisibilityPrivate, storage.VisibilityDirect}, storage.Page{Limit: 10})
+		must(t, err)
+		must(t, s.DeleteStatus(ctx, mine[0].ID))
+		if st, fr, fg, err := s.AccountCounts(ctx, alice.ID); err != nil || st != 1 || fr != 1 || fg != 1 {
+			t.Errorf("after accept, unfollow and delete: %d statuses, %d followers, %d following (%v); want 1, 1, 1", st, fr, fg, err)
+		}
 	}},
 	{"LastStatusAt", func(t *testing.T, s storage.Store) {
 		ctx := t.Context()
