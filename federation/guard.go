@@ -138,3 +138,35 @@ func (s *Service) reportHeld(ctx context.Context, tx storage.Store, ia, actor *s
 		Category: storage.ReportLegal, Comment: "Held by the patient-identifier guard: this post from " + actor.Acct() +
 			" looks like it contains " + strings.Join(kinds, ", ") + ". It is hidden from every timeline until a moderator acts."})
 }
+
+// ReleaseHeld lets a held remote post through after a moderator's review:
+// it reaches the timelines and notifications it was kept out of.
+func (s *Service) ReleaseHeld(ctx context.Context, statusID int64) (*storage.Status, error) {
+	st, err := s.store.Status(ctx, statusID)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Held {
+		return nil, inputErr("post %s is not held", storage.FormatID(statusID))
+	}
+	author, err := s.store.Account(ctx, st.AccountID)
+	if err != nil {
+		return nil, err
+	}
+	mentioned, err := s.store.AccountsByID(ctx, st.MentionIDs)
+	if err != nil {
+		return nil, err
+	}
+	var list []*storage.Account
+	for _, a := range mentioned {
+		list = append(list, a)
+	}
+	err = s.store.Tx(ctx, func(tx storage.Store) error {
+		if err := tx.SetStatusHeld(ctx, st.ID, false); err != nil {
+			return err
+		}
+		return s.fanOutLocal(ctx, tx, author, st, list)
+	})
+	st.Held = false
+	return st, err
+}

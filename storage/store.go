@@ -78,6 +78,8 @@ type Statuses interface {
 	BoostOf(ctx context.Context, accountID, statusID int64) (*Status, error)
 	AccountStatuses(ctx context.Context, accountID int64, visibilities []string, p Page) ([]*Status, error)
 	CountAccountStatuses(ctx context.Context, accountID int64, visibilities []string) (int, error)
+	// SetStatusHeld holds a post back from every reader, or releases it.
+	SetStatusHeld(ctx context.Context, id int64, held bool) error
 	Replies(ctx context.Context, statusID int64) ([]*Status, error)
 	StatusCounts(ctx context.Context, statusID int64) (replies, boosts, favourites int, err error)
 	AccountCounts(ctx context.Context, accountID int64) (statuses, followers, following int, err error)

@@ -50,6 +50,7 @@ const (
 	PasswordReset    = "account.password_reset"
 	ReportResolve    = "report.resolve"
 	DeliveryRetry    = "delivery.retry"
+	StatusRelease    = "status.release"
 )
 
 const (
@@ -66,7 +67,7 @@ const (
 var Actions = []string{SignInSuccess, SignInFailure, TokenGrant, TokenRevoke, AccountCreate, AccountSuspend,
 	AccountRole, AccountVerify, AccountUnverify, FederationAllow, FederationBlock, FederationRemove,
 	StaffViewPrivate, PHIBlock, PHIWarn, StatusRetract, AccountExport, AccountErase, AccountInvite, PasswordReset,
-	ReportResolve, DeliveryRetry}
+	ReportResolve, DeliveryRetry, StatusRelease}
 
 // forbiddenKeys are detail keys that would, by their name, carry a post's
 // text or a PHI match: refused outright as a guard against a careless caller.

@@ -257,6 +257,15 @@ func (db *DB) CountAccountStatuses(ctx context.Context, accountID int64, visibil
 		AND audience = '' AND visibility IN (`+strings.TrimSuffix(strings.Repeat("?,", len(visibilities)), ",")+`)`, args...)
 }
 
+// SetStatusHeld sets the PHI guard's hold on a status.
+func (db *DB) SetStatusHeld(ctx context.Context, id int64, held bool) error {
+	res, err := db.w.ExecContext(ctx, `UPDATE statuses SET held = ? WHERE id = ?`, b2i(held), id)
+	if err != nil {
+		return wrap("hold status", err)
+	}
+	return mustAffect(res, "hold status")
+}
+
 // Replies lists the direct replies to a status, oldest first.
 func (db *DB) Replies(ctx context.Context, statusID int64) ([]*storage.Status, error) {
 	return db.statusList(ctx, "replies", `SELECT `+statusCols+` FROM statuses s WHERE s.in_reply_to_id = ? ORDER BY s.id`, statusID)

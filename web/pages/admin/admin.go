@@ -114,6 +114,9 @@ var routes = []route{
 	{http.MethodPost, "/admin/federation/domains/remove", true, (*Console).removeDomain},
 	{http.MethodGet, "/admin/reports", false, (*Console).reports},
 	{http.MethodPost, "/admin/reports/{id:[0-9]+}/resolve", false, (*Console).resolveReport},
+	{http.MethodGet, "/admin/statuses/{id:[0-9]+}", false, (*Console).viewStatus},
+	{http.MethodPost, "/admin/statuses/{id:[0-9]+}/release", false, (*Console).releaseStatus},
+	{http.MethodPost, "/admin/statuses/{id:[0-9]+}/delete", false, (*Console).deleteStatus},
 	{http.MethodGet, "/admin/audit", false, (*Console).auditLog},
 	{http.MethodPost, "/admin/audit/verify", false, (*Console).verifyAudit},
 	{http.MethodGet, "/admin/deliveries", false, (*Console).deliveries},
@@ -215,6 +218,8 @@ var notices = map[string]string{
 	"resolved":   "The report was marked resolved.",
 	"retry":      "The delivery will be tried again now.",
 	"notchanged": "Nothing was changed.",
+	"released":   "The post was released to timelines.",
+	"deleted":    "The post was deleted.",
 }
 
 // done sends the browser back to a page after a change (POST/redirect/GET).
