@@ -17,6 +17,7 @@ import (
 	"github.com/rounds-social/rounds/federation/policy"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
+	"github.com/rounds-social/rounds/storage/postgres"
 	"github.com/rounds-social/rounds/storage/sqlite"
 )
 
@@ -83,18 +84,10 @@ func lookupEnv(environ []string, key string) string {
 // openStore opens the configured database and applies migrations.
 func openStore(ctx context.Context, cfg config.Config) (storage.Store, error) {
 	if strings.HasPrefix(cfg.Database, "postgres://") || strings.HasPrefix(cfg.Database, "postgresql://") {
-		return nil, fmt.Errorf("database %q: the PostgreSQL backend is not available yet; use a SQLite file path", redactURL(cfg.Database))
+		// postgres.Open's errors name the server with the password redacted.
+		return postgres.Open(ctx, cfg.Database)
 	}
 	return sqlite.Open(ctx, strings.TrimPrefix(cfg.Database, "file:"))
-}
-
-func redactURL(s string) string {
-	if i := strings.Index(s, "@"); i > 0 {
-		if j := strings.Index(s, "://"); j > 0 && j < i {
-			return s[:j+3] + "…" + s[i:]
-		}
-	}
-	return s
 }
 
 func newLogger(cfg config.Config, e env) *slog.Logger {

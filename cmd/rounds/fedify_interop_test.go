@@ -252,10 +252,12 @@ func (p *fedifyPeer) waitReady(t *testing.T) {
 }
 
 // await returns the next event of the given kind that match accepts (nil
-// accepts any), failing on an error event or after 20 s.
+// accepts any), failing on an error event or after a minute: Node loading
+// Fedify on a busy 2-core CI machine (other test packages run alongside)
+// has taken over 20 s.
 func (p *fedifyPeer) await(t *testing.T, kind string, match func(peerEvent) bool) peerEvent {
 	t.Helper()
-	timeout := time.After(20 * time.Second)
+	timeout := time.After(60 * time.Second)
 	for {
 		select {
 		case ev, ok := <-p.events:
@@ -268,7 +270,7 @@ func (p *fedifyPeer) await(t *testing.T, kind string, match func(peerEvent) bool
 				return ev
 			}
 		case <-timeout:
-			t.Fatalf("no %q event from the Fedify peer within 20s", kind)
+			t.Fatalf("no %q event from the Fedify peer within 60s", kind)
 		}
 	}
 }
