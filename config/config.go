@@ -108,6 +108,11 @@ type Inbox struct {
 // Limits bounds what a request may cost us.
 type Limits struct {
 	MaxBodyBytes int `yaml:"max_body_bytes"`
+	// Requests allowed per window; 0 turns a limit off. Past a limit the
+	// server answers 429 with Retry-After.
+	InboxPerHostPerMinute int `yaml:"inbox_per_host_per_minute"` // POSTs to the inboxes, by the signing key's host
+	APIPerTokenPer5Min    int `yaml:"api_per_token_per_5min"`    // Mastodon API calls, by access token
+	TokenPerIPPerMinute   int `yaml:"token_per_ip_per_minute"`   // POST /oauth/token, by client IP
 }
 
 // Session configures signed-in web sessions.
@@ -161,7 +166,7 @@ func Default() Config {
 		Log:      Log{Level: "info", Format: "text"},
 		Delivery: Delivery{Workers: 4, MaxAttempts: 16, RetryBase: time.Minute},
 		Inbox:    Inbox{Workers: 2},
-		Limits:   Limits{MaxBodyBytes: 1 << 20},
+		Limits:   Limits{MaxBodyBytes: 1 << 20, InboxPerHostPerMinute: 6000, APIPerTokenPer5Min: 30000, TokenPerIPPerMinute: 300},
 		Session:  Session{IdleTimeout: 15 * time.Minute},
 		PHI:      PHI{Mode: "standard", PublishedPhones: []string{}, Rules: []string{}},
 	}

@@ -58,7 +58,8 @@ func TestKeys(t *testing.T) {
 		"federation.mode", "federation.allow", "federation.block", "federation.partners", "federation.authorized_fetch",
 		"allow_private_addresses", "log.level", "log.format",
 		"delivery.workers", "delivery.max_attempts", "delivery.retry_base", "inbox.workers",
-		"limits.max_body_bytes", "session.idle_timeout", "phi.mode", "phi.mrn_pattern", "phi.published_phones", "phi.rules",
+		"limits.max_body_bytes", "limits.inbox_per_host_per_minute", "limits.api_per_token_per_5min",
+		"limits.token_per_ip_per_minute", "session.idle_timeout", "phi.mode", "phi.mrn_pattern", "phi.published_phones", "phi.rules",
 	}
 	if got := Keys(); !slices.Equal(got, want) {
 		t.Errorf("Keys() = %q\nwant %q", got, want)

@@ -69,6 +69,9 @@ func (c Config) Validate() error {
 		c.Delivery.RetryBase.String(), "a duration from 10ms to 1h, e.g. 1m")
 	p.between("inbox.workers", c.Inbox.Workers, 1, 64)
 	p.between("limits.max_body_bytes", c.Limits.MaxBodyBytes, 1024, 100<<20)
+	p.between("limits.inbox_per_host_per_minute", c.Limits.InboxPerHostPerMinute, 0, 10_000_000)
+	p.between("limits.api_per_token_per_5min", c.Limits.APIPerTokenPer5Min, 0, 10_000_000)
+	p.between("limits.token_per_ip_per_minute", c.Limits.TokenPerIPPerMinute, 0, 10_000_000)
 
 	// Shorter than a minute logs people out while they are still reading.
 	p.check(c.Session.IdleTimeout >= time.Minute, "session.idle_timeout", c.Session.IdleTimeout.String(), "a duration of at least 1m, e.g. 15m or 1h")

@@ -109,10 +109,16 @@ func init() {
 	}
 }
 
+// inboxLease hides claimed items from other claims. It is also how long
+// activities accepted (202) but not yet applied stay invisible after a crash,
+// so it is short: this loop claims again only after its batch is finished,
+// so within one process a batch slower than the lease is never claimed twice.
+const inboxLease = 30 * time.Second
+
 // RunInbox applies queued activities with n workers until ctx ends.
 func (s *Service) RunInbox(ctx context.Context, n int, wake <-chan struct{}) {
 	for ctx.Err() == nil {
-		items, err := s.store.ClaimInbox(ctx, time.Now(), time.Now().Add(5*time.Minute), n*4)
+		items, err := s.store.ClaimInbox(ctx, time.Now(), time.Now().Add(inboxLease), n*4)
 		if err != nil && ctx.Err() == nil {
 			s.log.Error("inbox: claim", "err", err)
 		}

@@ -49,6 +49,19 @@ func (k Keys) PublicKey(ctx context.Context, keyID string, refresh bool) (signat
 	if pk.Owner == "" || !sameHost(pk.Owner, keyID) {
 		return signature.PublicKey{}, fmt.Errorf("key %s: owner %q on another origin", keyID, pk.Owner)
 	}
+	if doc, _, _ := strings.Cut(keyID, "#"); doc != pk.Owner {
+		// A key published outside its owner's actor document (GoToSocial's
+		// standalone key) counts only if that actor document names it, as
+		// Mastodon checks: otherwise any JSON served on the host (an upload,
+		// a user page) could claim any actor there as its owner.
+		owner, err := s.ResolveActor(ctx, pk.Owner, refresh)
+		if err != nil {
+			return signature.PublicKey{}, fmt.Errorf("key %s: confirm owner %s: %w", keyID, pk.Owner, err)
+		}
+		if owner.PublicKeyID != keyID || owner.PublicKeyPEM != pk.PEM {
+			return signature.PublicKey{}, fmt.Errorf("key %s: owner %s does not publish it", keyID, pk.Owner)
+		}
+	}
 	rk := &storage.RemoteKey{KeyID: keyID, OwnerURI: pk.Owner, PublicKeyPEM: pk.PEM, FetchedAt: time.Now().UTC()}
 	if err := s.store.PutRemoteKey(ctx, rk); err != nil {
 		return signature.PublicKey{}, err

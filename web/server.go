@@ -18,6 +18,7 @@ import (
 	"github.com/rounds-social/rounds/web/oauth"
 	"github.com/rounds-social/rounds/web/pages"
 	"github.com/rounds-social/rounds/web/pages/admin"
+	"github.com/rounds-social/rounds/web/ratelimit"
 	"github.com/rounds-social/rounds/web/wellknown"
 )
 
@@ -37,6 +38,9 @@ type Options struct {
 	Settings []admin.Setting
 	// Routes lets other packages (ActivityPub documents, the inbox) add routes.
 	Routes []func(*mux.Router)
+	// APILimit and TokenLimit are the Mastodon API's per-token and
+	// /oauth/token's per-IP rate limits; nil means none.
+	APILimit, TokenLimit *ratelimit.Limiter
 }
 
 // NewHandler builds the whole HTTP surface.
@@ -64,8 +68,8 @@ func NewHandler(opt Options) http.Handler {
 		add(r)
 	}
 	oauth.New(opt.Service, oauth.Options{InstanceName: opt.Instance.Name, SessionIdle: opt.SessionIdle, Logger: log,
-		Audit: auditOAuth(opt.Service, log)}).Register(r)
-	mastodon.New(opt.Service, opt.Instance, log).Register(r)
+		Audit: auditOAuth(opt.Service, log), TokenLimit: opt.TokenLimit}).Register(r)
+	mastodon.New(opt.Service, opt.Instance, log).LimitPerToken(opt.APILimit).Register(r)
 	r.NotFoundHandler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpx.WriteError(w, http.StatusNotFound, "not found")
 	})

@@ -17,6 +17,7 @@ import (
 	"github.com/rounds-social/rounds/web/ap"
 	"github.com/rounds-social/rounds/web/mastodon"
 	"github.com/rounds-social/rounds/web/pages/admin"
+	"github.com/rounds-social/rounds/web/ratelimit"
 )
 
 func cmdServe(ctx context.Context, args []string, e env) error {
@@ -56,12 +57,15 @@ func serve(ctx context.Context, cfg config.Config, e env, ready func(addr string
 		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
 	}
 	w := startWorkers(svc, cfg, log)
-	apub := ap.New(svc, ap.Options{AuthorizedFetch: cfg.Federation.AuthorizedFetch, Logger: log, Wake: w.wakeInbox})
+	apub := ap.New(svc, ap.Options{AuthorizedFetch: cfg.Federation.AuthorizedFetch, Logger: log, Wake: w.wakeInbox,
+		InboxLimit: ratelimit.New(cfg.Limits.InboxPerHostPerMinute, time.Minute, 0)})
 	handler := web.NewHandler(web.Options{
 		Service: svc, MaxBodyBytes: int64(cfg.Limits.MaxBodyBytes), Logger: log, SessionIdle: cfg.Session.IdleTimeout,
-		Partners: cfg.Federation.Partners,
-		Settings: admin.SettingsFrom(cfg),
-		Routes:   []func(*mux.Router){apub.Register},
+		Partners:   cfg.Federation.Partners,
+		Settings:   admin.SettingsFrom(cfg),
+		Routes:     []func(*mux.Router){apub.Register},
+		APILimit:   ratelimit.New(cfg.Limits.APIPerTokenPer5Min, 5*time.Minute, 0),
+		TokenLimit: ratelimit.New(cfg.Limits.TokenPerIPPerMinute, time.Minute, 0),
 		Instance: mastodon.Instance{Name: cfg.Instance.Name, Description: cfg.Instance.Description,
 			ContactEmail: cfg.Instance.ContactEmail, Registrations: cfg.Registrations, Rules: cfg.Instance.Rules,
 			Version: version},

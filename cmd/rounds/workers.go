@@ -27,6 +27,11 @@ func startWorkers(svc *federation.Service, cfg config.Config, log *slog.Logger) 
 	w.queue = delivery.New(svc.Store(), delivery.Options{
 		Workers: cfg.Delivery.Workers, MaxAttempts: cfg.Delivery.MaxAttempts, RetryBase: cfg.Delivery.RetryBase,
 		Client: newFetchClient(cfg), Logger: log, Poll: time.Second,
+		// A job claimed by a process that then crashes waits out its lease;
+		// 30 s (3× the request timeout) instead of the 2 min default bounds
+		// that delay. Claims take only jobs that can start at once, so a
+		// live send never outlasts its lease.
+		Lease: 30 * time.Second,
 	})
 	svc.SetNotify(w.queue.Notify)
 	w.wg.Add(2)

@@ -95,6 +95,7 @@ type Queue struct {
 	keys  *keyCache
 	wake  chan struct{}
 	slots chan struct{} // one token per send in flight
+	hosts *hostSends    // sends in flight per host, to hold back slow hosts
 }
 
 // New returns a Queue over store. It does not start sending; call Run.
@@ -115,6 +116,7 @@ func New(store Store, opt Options) *Queue {
 		keys:  newKeyCache(maxCachedKeys),
 		wake:  make(chan struct{}, 1),
 		slots: make(chan struct{}, opt.Workers),
+		hosts: newHostSends(),
 	}
 }
 
@@ -143,8 +145,16 @@ func (q *Queue) Run(ctx context.Context) {
 		jobs, err := q.claim(ctx, n)
 		q.release(n - len(jobs))
 		for _, j := range jobs {
+			host, now := inboxHost(j.Inbox), q.opt.Now()
+			if q.hosts.slow(host, now) {
+				q.postpone(sendCtx, j, now)
+				q.release(1)
+				continue
+			}
+			q.hosts.begin(host, j.ID, now)
 			inflight.Go(func() {
 				defer q.release(1)
+				defer func() { q.hosts.end(host, j.ID, q.opt.Now()) }()
 				q.deliver(sendCtx, j)
 			})
 		}

@@ -17,6 +17,7 @@ import (
 	"github.com/rounds-social/rounds/federation/signature"
 	"github.com/rounds-social/rounds/storage"
 	"github.com/rounds-social/rounds/web/httpx"
+	"github.com/rounds-social/rounds/web/ratelimit"
 )
 
 // Options configures the ActivityPub handlers.
@@ -28,6 +29,9 @@ type Options struct {
 	// HTML serves browsers (requests not asking for ActivityPub JSON) at
 	// these URLs, e.g. web/pages; nil answers them 406.
 	HTML http.Handler
+	// InboxLimit counts inbox POSTs per remote host (config
+	// limits.inbox_per_host_per_minute); nil means no limit.
+	InboxLimit *ratelimit.Limiter
 }
 
 // Handler serves ActivityPub.

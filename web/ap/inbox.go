@@ -2,7 +2,9 @@ package ap
 
 import (
 	"errors"
+	"mime"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/rounds-social/rounds/federation"
@@ -15,6 +17,10 @@ import (
 // signature (with Digest and Date), then parse, dedupe and queue; 202.
 func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	ctx := r.Context()
+	if !jsonContentType(r.Header.Get("Content-Type")) {
+		httpx.WriteError(w, http.StatusUnsupportedMediaType, "activities must be sent as application/activity+json")
+		return
+	}
 	body, ok, err := httpx.ReadBody(r)
 	if !ok {
 		httpx.WriteError(w, http.StatusRequestEntityTooLarge, "request body too large")
@@ -28,6 +34,15 @@ func (h *Handler) inbox(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		httpx.WriteError(w, http.StatusUnauthorized, "missing or malformed HTTP signature")
 		return
+	}
+	// Counted by the keyId's host before any key fetch, so a flood costs
+	// neither a fetch nor a signature check.
+	if now := time.Now(); h.opt.InboxLimit != nil {
+		if res := h.opt.InboxLimit.Allow(keyID.Host, now); !res.Allowed {
+			h.log.Info("inbox: rate limited", "host", keyID.Host)
+			res.Refuse(w, now)
+			return
+		}
 	}
 	if !h.svc.Policy().Allowed(ctx, keyID.Host) {
 		httpx.WriteError(w, http.StatusForbidden, "domain refused by federation policy")
@@ -81,4 +96,15 @@ func (h *Handler) goneActorDelete(r *http.Request, body []byte) bool {
 		h.log.Error("inbox: forget deleted actor", "actor", act.Actor, "err", err)
 	}
 	return true
+}
+
+// jsonContentType accepts the JSON media types peers use for activities
+// (activity+json, ld+json, plain json) or none at all; anything else (a form,
+// text/plain) is not an ActivityPub delivery.
+func jsonContentType(ct string) bool {
+	if ct == "" {
+		return true
+	}
+	mt, _, err := mime.ParseMediaType(ct)
+	return err == nil && (mt == "application/json" || strings.HasPrefix(mt, "application/") && strings.HasSuffix(mt, "+json"))
 }

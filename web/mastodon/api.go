@@ -7,6 +7,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/rounds-social/rounds/storage"
 	"github.com/rounds-social/rounds/web/httpx"
 	"github.com/rounds-social/rounds/web/oauth"
+	"github.com/rounds-social/rounds/web/ratelimit"
 )
 
 // Instance describes this server to clients.
@@ -36,6 +38,14 @@ type API struct {
 	base  uris.Base
 	inst  Instance
 	log   *slog.Logger
+	limit *ratelimit.Limiter // per token; nil: none
+}
+
+// LimitPerToken makes every authenticated call count against its token's
+// allowance (config limits.api_per_token_per_5min); nil means no limit.
+func (a *API) LimitPerToken(l *ratelimit.Limiter) *API {
+	a.limit = l
+	return a
 }
 
 // New returns the API over svc.
@@ -88,6 +98,15 @@ func (a *API) auth(scope string, h http.HandlerFunc) http.HandlerFunc {
 		if !oauth.Allows(v.Token.Scopes, scope) {
 			httpx.WriteError(w, http.StatusForbidden, "This action is outside the authorized scopes")
 			return
+		}
+		if a.limit != nil {
+			now := time.Now()
+			res := a.limit.Allow(strconv.FormatInt(v.Token.ID, 10), now)
+			if !res.Allowed {
+				res.Refuse(w, now)
+				return
+			}
+			res.SetHeaders(w.Header())
 		}
 		h(w, r.WithContext(context.WithValue(r.Context(), viewerKey, v)))
 	}

@@ -93,26 +93,43 @@ func jsonParams(raw []byte) (url.Values, error) {
 		return nil, &paramError{"Invalid JSON in the request body"}
 	}
 	out := url.Values{}
-	flatten(out, "", doc)
+	// Nested keys repeat their prefix per leaf ("a[b][]"), so a long key over
+	// many leaves would expand a 1 MiB body into gigabytes; bound the bytes
+	// of keys built to a multiple of the body, far above any real request.
+	budget := 16*len(raw) + 64<<10
+	if !flatten(out, "", doc, &budget) {
+		return nil, &paramError{"JSON body nests too deeply or repeats too many keys"}
+	}
 	return out, nil
 }
 
-// flatten writes a JSON value under the key a form would give it.
-func flatten(out url.Values, key string, v any) {
+// flatten writes a JSON value under the key a form would give it, charging
+// every key it builds to budget; false means the budget ran out.
+func flatten(out url.Values, key string, v any, budget *int) bool {
+	sub := func(k string, v any) bool {
+		if *budget -= len(k); *budget < 0 {
+			return false
+		}
+		return flatten(out, k, v, budget)
+	}
 	switch x := v.(type) {
 	case map[string]any:
-		for k, sub := range x {
+		for k, v := range x {
 			if key != "" {
 				k = key + "[" + k + "]"
 			}
-			flatten(out, k, sub)
+			if !sub(k, v) {
+				return false
+			}
 		}
 	case []any:
-		for i, sub := range x {
-			if _, nested := sub.(map[string]any); nested {
-				flatten(out, key+"["+strconv.Itoa(i)+"]", sub)
-			} else {
-				flatten(out, key+"[]", sub)
+		for i, v := range x {
+			k := key + "[]"
+			if _, nested := v.(map[string]any); nested {
+				k = key + "[" + strconv.Itoa(i) + "]"
+			}
+			if !sub(k, v) {
+				return false
 			}
 		}
 	case string:
@@ -122,6 +139,7 @@ func flatten(out url.Values, key string, v any) {
 	case json.Number:
 		out.Add(key, x.String())
 	}
+	return true
 }
 
 // get returns the first value of key, or "".

@@ -14,6 +14,7 @@ import (
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
 	"github.com/rounds-social/rounds/web/httpx"
+	"github.com/rounds-social/rounds/web/ratelimit"
 )
 
 // Why the grants are written here rather than on github.com/go-oauth2/oauth2/v4
@@ -42,6 +43,9 @@ type Options struct {
 	// Audit, when set, is told of security-relevant events (sign-in,
 	// consent, token issue and revocation). userID is 0 when none applies.
 	Audit func(ctx context.Context, event string, userID int64)
+	// TokenLimit counts POST /oauth/token per client IP (config
+	// limits.token_per_ip_per_minute); nil means no limit.
+	TokenLimit *ratelimit.Limiter
 }
 
 // Server is the OAuth 2 authorization server.

@@ -49,6 +49,13 @@ type issued struct {
 
 // token is POST /oauth/token.
 func (s *Server) token(w http.ResponseWriter, r *http.Request) {
+	if now := time.Now(); s.opt.TokenLimit != nil {
+		if res := s.opt.TokenLimit.Allow(clientIP(r), now); !res.Allowed {
+			w.Header().Set("Cache-Control", "no-store")
+			res.Refuse(w, now)
+			return
+		}
+	}
 	p, ok := paramsOrError(w, r)
 	if !ok {
 		return
