@@ -92,7 +92,8 @@ func (db *DB) FavouritedBy(ctx context.Context, statusID int64, p storage.Page) 
 
 // RebloggedBy lists a status's boosts, paged by boost id.
 func (db *DB) RebloggedBy(ctx context.Context, statusID int64, p storage.Page) ([]*storage.Status, error) {
-	return db.paged(ctx, "reblogged by", `SELECT `+statusCols+` FROM statuses s WHERE s.reblog_of_id = ?`, []any{statusID}, p)
+	return db.paged(ctx, "reblogged by", `SELECT `+statusCols+` FROM statuses s WHERE s.reblog_of_id = ? AND s.reblog_of_id <> 0`,
+		[]any{statusID}, p)
 }
 
 // StatusEdits lists the earlier versions of a status, oldest first; the

@@ -201,9 +201,9 @@ func (db *DB) DeleteStatus(ctx context.Context, id int64) error {
 		stmts := []string{
 			// Pending deliveries of a deleted post must never go out.
 			`UPDATE delivery_jobs SET state = 'cancelled' WHERE state = 'pending' AND status_id IN
-				(SELECT id FROM statuses WHERE id = ?1 OR reblog_of_id = ?1)`,
-			`DELETE FROM notifications WHERE status_id IN (SELECT id FROM statuses WHERE id = ?1 OR reblog_of_id = ?1)`,
-			`DELETE FROM statuses WHERE reblog_of_id = ?1`,
+				(SELECT id FROM statuses WHERE id = ?1 OR (reblog_of_id = ?1 AND reblog_of_id <> 0))`,
+			`DELETE FROM notifications WHERE status_id IN (SELECT id FROM statuses WHERE id = ?1 OR (reblog_of_id = ?1 AND reblog_of_id <> 0))`,
+			`DELETE FROM statuses WHERE reblog_of_id = ?1 AND reblog_of_id <> 0`,
 			`DELETE FROM statuses WHERE id = ?1`,
 		}
 		for _, q := range stmts {
@@ -218,7 +218,7 @@ func (db *DB) DeleteStatus(ctx context.Context, id int64) error {
 // BoostOf returns accountID's boost of statusID.
 func (db *DB) BoostOf(ctx context.Context, accountID, statusID int64) (*storage.Status, error) {
 	list, err := db.statusList(ctx, "get boost", `SELECT `+statusCols+` FROM statuses s
-		WHERE s.account_id = ? AND s.reblog_of_id = ? LIMIT 1`, accountID, statusID)
+		WHERE s.reblog_of_id = ? AND s.reblog_of_id <> 0 AND s.account_id = ? LIMIT 1`, statusID, accountID)
 	if err != nil {
 		return nil, err
 	}
@@ -268,7 +268,8 @@ func (db *DB) SetStatusHeld(ctx context.Context, id int64, held bool) error {
 
 // Replies lists the direct replies to a status, oldest first.
 func (db *DB) Replies(ctx context.Context, statusID int64) ([]*storage.Status, error) {
-	return db.statusList(ctx, "replies", `SELECT `+statusCols+` FROM statuses s WHERE s.in_reply_to_id = ? ORDER BY s.id`, statusID)
+	return db.statusList(ctx, "replies", `SELECT `+statusCols+` FROM statuses s WHERE s.in_reply_to_id = ? AND s.in_reply_to_id <> 0
+		ORDER BY s.id`, statusID)
 }
 
 // StatusCounts returns the reply, boost and favourite counts of a status.
@@ -352,3 +353,9 @@ func pageClause(q, col string, args []any, p storage.Page) (string, []any) {
 	q += fmt.Sprintf(" ORDER BY %s %s LIMIT ?", col, order)
 	return q, append(args, limit)
 }
+
+// Note for every query on in_reply_to_id or reblog_of_id: their indexes are
+// partial (WHERE col <> 0), and SQLite only uses a partial index when the
+// query itself proves the condition, which a bound parameter cannot; so
+// each such query also says "AND col <> 0". Without it a lookup scans the
+// author's (or the whole) statuses table.
