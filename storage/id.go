@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -18,6 +19,23 @@ type idGen struct {
 
 var ids idGen
 
+// idNode is this process's number (1-255) among the processes minting IDs
+// for one database, 0 when it is the only one (SQLite).
+var idNode atomic.Int64
+
+// SetIDNode makes this process mint IDs that no other process with another
+// node number can mint: the low 16 bits become an 8-bit sequence and the
+// 8-bit node, so replicas sharing a PostgreSQL database never hand out the
+// same ID in the same millisecond. (Within a millisecond a process then
+// has 256 IDs before borrowing the next; IDs stay strictly increasing.)
+// n must be 1-255; the postgres backend leases one per process.
+func SetIDNode(n int64) {
+	if n < 1 || n > 255 {
+		panic(fmt.Sprintf("storage: ID node %d out of 1-255", n))
+	}
+	idNode.Store(n)
+}
+
 // NewID returns a fresh, strictly increasing ID.
 func NewID() int64 { return ids.next(time.Now()) }
 
@@ -29,7 +47,12 @@ func (g *idGen) next(now time.Time) int64 {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	id := IDAt(now)
-	if id <= g.last {
+	if n := idNode.Load(); n != 0 {
+		id |= n
+		if id <= g.last {
+			id = ((g.last>>8)+1)<<8 | n
+		}
+	} else if id <= g.last {
 		id = g.last + 1
 	}
 	g.last = id

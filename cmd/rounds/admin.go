@@ -31,6 +31,7 @@ Commands:
   audit list [--action A] [--actor U] [--since 2026-01-01] [--until DATE] [--limit N]
   audit verify                  exit 1 and name the first broken entry if the log was tampered with
   audit export [--out FILE]     JSON lines for a SIEM
+  migrate-to-postgres --from rounds.db --to postgres://…   copy everything to a new PostgreSQL database, verified
 
 Every command accepts --config, --database and --set like rounds serve.
 `
@@ -44,6 +45,9 @@ func cmdAdmin(ctx context.Context, args []string, e env) error {
 	if args[0] == "--help" || args[0] == "-h" || args[0] == "help" {
 		fmt.Fprint(e.stdout, adminUsage)
 		return nil
+	}
+	if args[0] == "migrate-to-postgres" {
+		return adminMigrateToPostgres(ctx, args[1:], e)
 	}
 	if len(args) < 2 && args[0] != "help" {
 		fmt.Fprintf(e.stderr, "rounds: admin %s needs a subcommand\n\n%s", args[0], adminUsage)

@@ -49,6 +49,8 @@ func serve(ctx context.Context, cfg config.Config, e env, ready func(addr string
 	}
 	defer store.Close()
 	svc := newService(store, cfg, log)
+	stopListen := startEventListener(ctx, svc, log) // events from other replicas (replica_events.go)
+	defer stopListen()
 	if _, err := svc.InstanceActor(ctx); err != nil {
 		return fmt.Errorf("prepare instance actor: %w", err)
 	}

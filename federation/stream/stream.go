@@ -104,20 +104,24 @@ type Store struct {
 	storage.Store
 	hub     *Hub
 	pending *[]Event // inside a transaction: held until commit
+	// bus is set when the store is shared with other processes (see bus.go).
+	bus *bus
 }
 
-// Wrap returns a Store publishing to hub.
-func Wrap(s storage.Store, hub *Hub) *Store { return &Store{Store: s, hub: hub} }
+// Wrap returns a Store publishing to hub (and, when s is a storage.EventBus,
+// to the other processes sharing s).
+func Wrap(s storage.Store, hub *Hub) *Store { return &Store{Store: s, hub: hub, bus: newBus(s)} }
 
 // Hub is the hub events go to.
 func (s *Store) Hub() *Hub { return s.hub }
 
-func (s *Store) emit(ev Event) {
+func (s *Store) emit(ctx context.Context, ev Event) {
 	if s.pending != nil {
 		*s.pending = append(*s.pending, ev)
 		return
 	}
 	s.hub.Publish(ev)
+	s.bus.send(ctx, s.Store, []Event{ev})
 }
 
 // Tx buffers the transaction's events and publishes them once it commits.
@@ -128,7 +132,12 @@ func (s *Store) Tx(ctx context.Context, fn func(storage.Store) error) error {
 	var events []Event
 	err := s.Store.Tx(ctx, func(tx storage.Store) error {
 		events = events[:0]
-		return fn(&Store{Store: tx, hub: s.hub, pending: &events})
+		if err := fn(&Store{Store: tx, hub: s.hub, pending: &events, bus: s.bus}); err != nil {
+			return err
+		}
+		// Other processes hear of the events on commit (NOTIFY is
+		// transactional), at the same moment this one publishes them.
+		return s.bus.send(ctx, tx, events)
 	})
 	if err == nil {
 		for _, ev := range events {
@@ -144,7 +153,7 @@ func (s *Store) CreateStatus(ctx context.Context, st *storage.Status) error {
 		return err
 	}
 	if st.Visibility == storage.VisibilityPublic && st.ReblogOfID == 0 {
-		s.emit(Event{Kind: Update, StatusID: st.ID, Public: true, Local: st.Local, Tags: st.Tags})
+		s.emit(ctx, Event{Kind: Update, StatusID: st.ID, Public: true, Local: st.Local, Tags: st.Tags})
 	}
 	return nil
 }
@@ -155,7 +164,7 @@ func (s *Store) AddToHome(ctx context.Context, accountIDs []int64, statusID int6
 		return err
 	}
 	if len(accountIDs) > 0 {
-		s.emit(Event{Kind: Update, StatusID: statusID, Home: append([]int64(nil), accountIDs...)})
+		s.emit(ctx, Event{Kind: Update, StatusID: statusID, Home: append([]int64(nil), accountIDs...)})
 	}
 	return nil
 }
@@ -166,7 +175,7 @@ func (s *Store) CreateNotification(ctx context.Context, n *storage.Notification)
 		return err
 	}
 	copied := *n
-	s.emit(Event{Kind: Notification, NotificationID: n.ID, Recipient: n.AccountID, StatusID: n.StatusID, Notif: &copied})
+	s.emit(ctx, Event{Kind: Notification, NotificationID: n.ID, Recipient: n.AccountID, StatusID: n.StatusID, Notif: &copied})
 	return nil
 }
 
@@ -177,7 +186,7 @@ func (s *Store) DeleteStatus(ctx context.Context, id int64) error {
 		return err
 	}
 	if snap != nil {
-		s.emit(Event{Kind: Delete, StatusID: id, Snapshot: snap, Public: snap.Visibility == storage.VisibilityPublic, Local: snap.Local})
+		s.emit(ctx, Event{Kind: Delete, StatusID: id, Snapshot: snap, Public: snap.Visibility == storage.VisibilityPublic, Local: snap.Local})
 	}
 	return nil
 }
@@ -187,6 +196,6 @@ func (s *Store) UpdateStatus(ctx context.Context, st *storage.Status) error {
 	if err := s.Store.UpdateStatus(ctx, st); err != nil {
 		return err
 	}
-	s.emit(Event{Kind: StatusUpdate, StatusID: st.ID, Public: st.Visibility == storage.VisibilityPublic, Local: st.Local})
+	s.emit(ctx, Event{Kind: StatusUpdate, StatusID: st.ID, Public: st.Visibility == storage.VisibilityPublic, Local: st.Local})
 	return nil
 }

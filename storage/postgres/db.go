@@ -36,6 +36,11 @@ type DB struct {
 	// They are separate names only so the code reads like storage/sqlite's.
 	w, r querier
 	tx   bool
+	// dsn and channel are for the event bus (events.go): its listener's
+	// own connection and the NOTIFY channel of this schema.
+	dsn, channel string
+	// node holds this process's ID node lease (idnode.go); nil inside Tx.
+	node *sql.Conn
 }
 
 var _ storage.Store = (*DB)(nil)
@@ -80,7 +85,17 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		pool.Close()
 		return nil, fmt.Errorf("migrate database %s: %w", name, err)
 	}
-	return &DB{pool: pool, w: rebound{pool}, r: rebound{pool}}, nil
+	var schema string
+	if err := pool.QueryRowContext(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
+	node, err := leaseIDNode(ctx, pool)
+	if err != nil {
+		pool.Close()
+		return nil, fmt.Errorf("open database %s: %w", name, err)
+	}
+	return &DB{pool: pool, w: rebound{pool}, r: rebound{pool}, dsn: dsn, channel: eventChannel(schema), node: node}, nil
 }
 
 // redact drops the password from a URL for error messages and logs.
@@ -123,6 +138,9 @@ func (db *DB) Close() error {
 	if db.tx {
 		return errors.New("close called inside a transaction")
 	}
+	if db.node != nil {
+		_ = db.node.Close()
+	}
 	return db.pool.Close()
 }
 
@@ -139,7 +157,7 @@ func (db *DB) Tx(ctx context.Context, fn func(storage.Store) error) error {
 	// runtime.Goexit also rolls back and returns the connection. After
 	// Commit it is a no-op.
 	defer func() { _ = tx.Rollback() }()
-	inner := &DB{pool: db.pool, w: rebound{tx}, r: rebound{tx}, tx: true}
+	inner := &DB{pool: db.pool, w: rebound{tx}, r: rebound{tx}, tx: true, dsn: db.dsn, channel: db.channel}
 	if err := fn(inner); err != nil {
 		return err
 	}
