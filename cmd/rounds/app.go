@@ -115,10 +115,14 @@ func newService(store storage.Store, cfg config.Config, log *slog.Logger) *feder
 		Policy: pol, Client: newFetchClient(cfg), Media: media.NewStore(mediaDir(cfg)), Guard: guard})
 }
 
-// mediaDir is where uploaded images live: media_dir, else beside the database.
+// mediaDir is where uploaded images live: media_dir, else beside the
+// SQLite file, else (a PostgreSQL URL) ./data/media.
 func mediaDir(cfg config.Config) string {
 	if cfg.MediaDir != "" {
 		return cfg.MediaDir
+	}
+	if strings.Contains(cfg.Database, "://") {
+		return filepath.Join("data", "media")
 	}
 	return filepath.Join(filepath.Dir(cfg.Database), "media")
 }

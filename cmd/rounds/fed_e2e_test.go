@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,6 +40,9 @@ func fedFreeHost(t *testing.T) string {
 func fedConfig(host, db string) config.Config {
 	cfg := config.Default()
 	cfg.Host, cfg.Listen, cfg.Protocol, cfg.Database = host, host, "http", db
+	if strings.Contains(db, "://") {
+		cfg.MediaDir = filepath.Join(os.TempDir(), "rounds-test-media-"+strings.ReplaceAll(host, ":", "-"))
+	}
 	cfg.AllowPrivateAddresses = true
 	cfg.Delivery.RetryBase = 100 * time.Millisecond
 	cfg.Log.Level = "warn"
@@ -249,6 +253,14 @@ func hasNotification(list []fedNotification, typ, from string) bool {
 	return false
 }
 
-func fedDB(t *testing.T, name string) string { return filepath.Join(t.TempDir(), name+".db") }
+// fedDB is a fresh database for one instance: a SQLite file, or with
+// ROUNDS_TEST_BACKEND=postgres a fresh PostgreSQL schema, so the end-to-end
+// federation tests run on both backends.
+func fedDB(t *testing.T, name string) string {
+	if os.Getenv("ROUNDS_TEST_BACKEND") == "postgres" {
+		return pgFreshSchema(t)
+	}
+	return filepath.Join(t.TempDir(), name+".db")
+}
 
 var _ = fmt.Sprintf
