@@ -32,7 +32,7 @@ func TestCrashSenderMidFanOutDeliversEveryoneOnce(t *testing.T) {
 	sims.followLocal(actors, in.baseURL()+"/inbox", in.baseURL()+"/users/author")
 
 	// A real Rounds instance as one more receiver.
-	rcv := fedStart(t, fedFreeHost(t), fedDB(t, "receiver"))
+	rcv := fedStart(t, fedFreeHost(t), sqliteDB(t, "receiver")) // read as a SQLite file below
 	reader := rcv.user("reader", false)
 	authorID := reader.resolve("author@" + in.host)
 	reader.do("POST", "/api/v1/accounts/"+authorID+"/follow", nil, nil)

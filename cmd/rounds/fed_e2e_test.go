@@ -264,3 +264,7 @@ func fedDB(t *testing.T, name string) string {
 }
 
 var _ = fmt.Sprintf
+
+// sqliteDB is a fresh SQLite file whatever ROUNDS_TEST_BACKEND says, for
+// tests about SQLite itself (migrating from it, reading its file directly).
+func sqliteDB(t *testing.T, name string) string { return filepath.Join(t.TempDir(), name+".db") }

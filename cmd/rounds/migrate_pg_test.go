@@ -94,7 +94,7 @@ type actorDoc struct {
 func TestMigrateToPostgres(t *testing.T) {
 	pg := pgFreshSchema(t)
 	hostA, hostB := fedFreeHost(t), fedFreeHost(t)
-	dbA, dbB := fedDB(t, "a"), fedDB(t, "b")
+	dbA, dbB := sqliteDB(t, "a"), sqliteDB(t, "b") // the source of the migration is SQLite
 	a := fedStart(t, hostA, dbA)
 	b := fedStart(t, hostB, dbB)
 	alice, carol := a.user("alice", false), a.user("carol", false)
