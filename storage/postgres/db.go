@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
 
 	"github.com/rounds-social/rounds/storage"
 )
@@ -107,16 +108,23 @@ func redact(dsn string) string {
 	return u.Redacted()
 }
 
-func provider(pool *sql.DB) (*goose.Provider, error) {
+func provider(pool *sql.DB, opts ...goose.ProviderOption) (*goose.Provider, error) {
 	sub, err := fs.Sub(migrations, "migrations")
 	if err != nil {
 		return nil, err
 	}
-	return goose.NewProvider(goose.DialectPostgres, pool, sub)
+	return goose.NewProvider(goose.DialectPostgres, pool, sub, opts...)
 }
 
+// migrate applies pending migrations under goose's PostgreSQL advisory
+// lock: replicas starting together would otherwise run the same migration
+// at once and one of them fail (found by starting two replicas).
 func migrate(ctx context.Context, pool *sql.DB) error {
-	p, err := provider(pool)
+	locker, err := lock.NewPostgresSessionLocker()
+	if err != nil {
+		return err
+	}
+	p, err := provider(pool, goose.WithSessionLocker(locker))
 	if err != nil {
 		return err
 	}

@@ -212,3 +212,24 @@ func TestMigrateDownAndUp(t *testing.T) {
 		t.Fatalf("up again: %v", err)
 	}
 }
+
+// Replicas start together: concurrent Opens of one empty schema must all
+// succeed (migrations run under an advisory lock), not race each other.
+func TestConcurrentOpensMigrateOnce(t *testing.T) {
+	url := freshSchema(t)
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			db, err := Open(t.Context(), url)
+			if err == nil {
+				db.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatalf("concurrent open: %v", err)
+		}
+	}
+}
