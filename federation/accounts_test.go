@@ -5,7 +5,6 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"crypto/sha256"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -15,17 +14,13 @@ import (
 	"github.com/rounds-social/rounds/federation/signature"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
-	"github.com/rounds-social/rounds/storage/sqlite"
+	"github.com/rounds-social/rounds/storage/testdb"
 )
 
 // accountsService is a Service over a fresh SQLite file for hospital-a.example.
 func accountsService(t *testing.T) (*federation.Service, storage.Store) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "rounds.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testdb.Open(t) // SQLite, or PostgreSQL with ROUNDS_TEST_BACKEND=postgres
 	return federation.New(db, federation.Options{Base: uris.New("https", "hospital-a.example")}), db
 }
 

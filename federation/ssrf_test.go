@@ -9,7 +9,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,7 +23,7 @@ import (
 	"github.com/rounds-social/rounds/federation/signature"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
-	"github.com/rounds-social/rounds/storage/sqlite"
+	"github.com/rounds-social/rounds/storage/testdb"
 	"github.com/rounds-social/rounds/web/ap"
 )
 
@@ -90,13 +89,9 @@ func newSSRFTarget(t *testing.T) *ssrfTarget {
 
 // ssrfService is an instance whose fetch client has AllowPrivate as given
 // (http allowed, as on loopback tests; the address rules are what is tested).
-func ssrfService(t *testing.T, allowPrivate bool) (*federation.Service, *sqlite.DB) {
+func ssrfService(t *testing.T, allowPrivate bool) (*federation.Service, storage.Store) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "rounds.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
+	db := testdb.Open(t) // SQLite, or PostgreSQL with ROUNDS_TEST_BACKEND=postgres
 	svc := federation.New(db, federation.Options{
 		Base:   uris.New("http", "hospital-a.example"),
 		Client: fetch.NewClient(fetch.Options{AllowHTTP: true, AllowPrivate: allowPrivate, Timeout: 3 * time.Second}),

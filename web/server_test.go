@@ -1,12 +1,10 @@
 package web
 
 import (
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -15,7 +13,7 @@ import (
 	"github.com/rounds-social/rounds/federation"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
-	"github.com/rounds-social/rounds/storage/sqlite"
+	"github.com/rounds-social/rounds/storage/testdb"
 	"github.com/rounds-social/rounds/web/httpx"
 	"github.com/rounds-social/rounds/web/mastodon"
 )
@@ -23,11 +21,7 @@ import (
 // startHandler serves NewHandler over a fresh SQLite database on 127.0.0.1:0.
 func startHandler(t *testing.T, maxBody int64, routes ...func(*mux.Router)) (*httptest.Server, storage.Store) {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "rounds.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testdb.Open(t) // SQLite, or PostgreSQL with ROUNDS_TEST_BACKEND=postgres
 	srv := httptest.NewUnstartedServer(nil)
 	svc := federation.New(db, federation.Options{Base: uris.New("http", srv.Listener.Addr().String()),
 		Logger: slog.New(slog.NewTextHandler(io.Discard, nil))})

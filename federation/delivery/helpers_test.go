@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,7 +17,7 @@ import (
 	"github.com/rounds-social/rounds/federation/fetch"
 	"github.com/rounds-social/rounds/federation/signature"
 	"github.com/rounds-social/rounds/storage"
-	"github.com/rounds-social/rounds/storage/sqlite"
+	"github.com/rounds-social/rounds/storage/testdb"
 )
 
 // One real RSA-2048 key for the whole test binary: generating one per test
@@ -30,21 +29,17 @@ const (
 	signerKeyID = signerURI + "#main-key"
 )
 
-// env is a real SQLite store holding one local signer account.
+// env is a real store (SQLite, or PostgreSQL in that test pass) holding one local signer account.
 type env struct {
 	t      *testing.T
-	db     *sqlite.DB
+	db     storage.Store
 	signer *storage.Account
 	key    *rsa.PrivateKey
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "r.db"))
-	if err != nil {
-		t.Fatalf("open database: %v", err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testdb.Open(t) // SQLite, or PostgreSQL with ROUNDS_TEST_BACKEND=postgres
 	key, err := testKey()
 	if err != nil {
 		t.Fatalf("generate key: %v", err)

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
-	"path/filepath"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -24,7 +23,7 @@ import (
 	"github.com/rounds-social/rounds/federation/signature"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
-	"github.com/rounds-social/rounds/storage/sqlite"
+	"github.com/rounds-social/rounds/storage/testdb"
 )
 
 // testBodyLimit is the cap the test wraps around the router, as web's
@@ -113,7 +112,7 @@ func mustKey(t *testing.T) *rsa.PrivateKey {
 // env is one local instance: real SQLite store, Service, ap.Handler on a
 // mux.Router behind a body limit, served on 127.0.0.1.
 type env struct {
-	store *sqlite.DB
+	store storage.Store
 	svc   *federation.Service
 	srv   *httptest.Server
 	base  uris.Base
@@ -123,11 +122,7 @@ type env struct {
 func newEnv(t *testing.T, pol policy.Options, opt Options) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "rounds.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = db.Close() })
+	db := testdb.Open(t) // SQLite, or PostgreSQL with ROUNDS_TEST_BACKEND=postgres
 	srv := httptest.NewUnstartedServer(nil)
 	base := uris.New("http", srv.Listener.Addr().String())
 	if pol.Mode == "" {

@@ -8,7 +8,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -18,7 +17,7 @@ import (
 	"github.com/rounds-social/rounds/federation/fetch"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
-	"github.com/rounds-social/rounds/storage/sqlite"
+	"github.com/rounds-social/rounds/storage/testdb"
 	"github.com/rounds-social/rounds/web/oauth"
 )
 
@@ -35,11 +34,7 @@ type instance struct {
 // ActivityPub and discovery ones, for tests that federate).
 func startInstance(t *testing.T, extra ...func(*mux.Router, *federation.Service)) *instance {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "rounds.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testdb.Open(t) // SQLite, or PostgreSQL with ROUNDS_TEST_BACKEND=postgres
 	srv := httptest.NewUnstartedServer(nil)
 	host := srv.Listener.Addr().String()
 	// Loopback peers over http are what tests federate with.

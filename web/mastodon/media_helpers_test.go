@@ -2,7 +2,6 @@ package mastodon
 
 import (
 	"bytes"
-	"context"
 	"encoding/binary"
 	"hash/crc32"
 	"image"
@@ -23,18 +22,14 @@ import (
 	"github.com/rounds-social/rounds/federation/fetch"
 	"github.com/rounds-social/rounds/federation/media"
 	"github.com/rounds-social/rounds/federation/uris"
-	"github.com/rounds-social/rounds/storage/sqlite"
+	"github.com/rounds-social/rounds/storage/testdb"
 )
 
 // startMediaInstance is startInstance with a media directory.
 func startMediaInstance(t *testing.T) (*instance, string) {
 	t.Helper()
 	dir := t.TempDir()
-	db, err := sqlite.Open(context.Background(), filepath.Join(dir, "rounds.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testdb.Open(t) // SQLite, or PostgreSQL with ROUNDS_TEST_BACKEND=postgres
 	srv := httptest.NewUnstartedServer(nil)
 	host := srv.Listener.Addr().String()
 	mediaDir := filepath.Join(dir, "media")

@@ -10,7 +10,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"sync"
@@ -22,7 +21,7 @@ import (
 	"github.com/rounds-social/rounds/federation"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
-	"github.com/rounds-social/rounds/storage/sqlite"
+	"github.com/rounds-social/rounds/storage/testdb"
 	"github.com/rounds-social/rounds/web/httpx"
 )
 
@@ -41,14 +40,11 @@ type env struct {
 
 func newEnv(t *testing.T, opt Options) *env {
 	t.Helper()
-	db, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "rounds.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testdb.Open(t) // SQLite, or PostgreSQL with ROUNDS_TEST_BACKEND=postgres
 	e := &env{t: t, store: db}
 	srv := httptest.NewUnstartedServer(nil)
 	svc := federation.New(db, federation.Options{Base: uris.New("http", srv.Listener.Addr().String())})
+	var err error
 	_, e.user, err = svc.CreateLocalAccount(context.Background(), federation.NewAccount{
 		Username: "alice", Email: "alice@hospital.example", Password: testPassword})
 	if err != nil {

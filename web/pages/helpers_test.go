@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -19,7 +18,7 @@ import (
 	"github.com/rounds-social/rounds/federation"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
-	"github.com/rounds-social/rounds/storage/sqlite"
+	"github.com/rounds-social/rounds/storage/testdb"
 	"github.com/rounds-social/rounds/web"
 	"github.com/rounds-social/rounds/web/ap"
 	"github.com/rounds-social/rounds/web/mastodon"
@@ -32,7 +31,7 @@ const testPassword = "correct horse battery"
 type env struct {
 	t     *testing.T
 	srv   *httptest.Server
-	store *sqlite.DB
+	store storage.Store
 	svc   *federation.Service
 	base  uris.Base
 	alice *storage.Account
@@ -42,11 +41,7 @@ type env struct {
 func newEnv(t *testing.T, idle time.Duration) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "rounds.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testdb.Open(t) // SQLite, or PostgreSQL with ROUNDS_TEST_BACKEND=postgres
 	srv := httptest.NewUnstartedServer(nil)
 	e := &env{t: t, srv: srv, store: db, base: uris.New("http", srv.Listener.Addr().String())}
 	e.svc = federation.New(db, federation.Options{Base: e.base})

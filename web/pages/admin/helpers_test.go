@@ -8,7 +8,6 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -18,7 +17,7 @@ import (
 	"github.com/rounds-social/rounds/federation/audit"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
-	"github.com/rounds-social/rounds/storage/sqlite"
+	"github.com/rounds-social/rounds/storage/testdb"
 	"github.com/rounds-social/rounds/web"
 	"github.com/rounds-social/rounds/web/mastodon"
 )
@@ -30,18 +29,14 @@ const testPassword = "correct horse battery"
 type env struct {
 	t     *testing.T
 	srv   *httptest.Server
-	store *sqlite.DB
+	store storage.Store
 	svc   *federation.Service
 }
 
 func newEnv(t *testing.T, idle time.Duration) *env {
 	t.Helper()
 	ctx := context.Background()
-	db, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "rounds.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testdb.Open(t) // SQLite, or PostgreSQL with ROUNDS_TEST_BACKEND=postgres
 	srv := httptest.NewUnstartedServer(nil)
 	e := &env{t: t, srv: srv, store: db}
 	e.svc = federation.New(db, federation.Options{Base: uris.New("http", srv.Listener.Addr().String())})
