@@ -1,69 +1,19 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"database/sql"
-	"encoding/hex"
 	"encoding/json"
 	"io"
 	"net/http"
 	"net/url"
-	"os"
 	"strings"
 	"testing"
 
 	"github.com/rounds-social/rounds/config"
+	"github.com/rounds-social/rounds/storage/testdb"
 )
 
-// pgTestURL is the PostgreSQL server for these tests; without one they skip
-// (CI sets it, see .ci/run).
-func pgTestURL(t *testing.T) string {
-	t.Helper()
-	u := os.Getenv("ROUNDS_TEST_POSTGRES")
-	if u == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("set ROUNDS_TEST_POSTGRES (CI starts PostgreSQL)")
-		}
-		t.Skip("set ROUNDS_TEST_POSTGRES=postgres://… to run the PostgreSQL tests")
-	}
-	return u
-}
-
-// pgFreshSchema creates an empty schema, dropped when the test ends, and
-// returns a URL whose connections use it.
-func pgFreshSchema(t *testing.T) string {
-	t.Helper()
-	base := pgTestURL(t)
-	admin, err := sql.Open("pgx", base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { admin.Close() })
-	ctx := context.Background()
-	if _, err := admin.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS citext SCHEMA public`); err != nil && !strings.Contains(err.Error(), "already exists") {
-		t.Fatalf("create extension citext: %v", err)
-	}
-	buf := make([]byte, 6)
-	rand.Read(buf)
-	schema := "rounds_test_" + hex.EncodeToString(buf)
-	if _, err := admin.ExecContext(ctx, `CREATE SCHEMA `+schema); err != nil {
-		t.Fatalf("create schema: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := admin.ExecContext(context.Background(), `DROP SCHEMA `+schema+` CASCADE`); err != nil {
-			t.Errorf("drop schema %s: %v", schema, err)
-		}
-	})
-	u, err := url.Parse(base)
-	if err != nil {
-		t.Fatal(err)
-	}
-	q := u.Query()
-	q.Set("search_path", schema+",public")
-	u.RawQuery = q.Encode()
-	return u.String()
-}
+// pgFreshSchema is an empty PostgreSQL schema for one test (storage/testdb).
+func pgFreshSchema(t *testing.T) string { return testdb.Schema(t) }
 
 func getJSON(t *testing.T, u string, out any) int {
 	t.Helper()

@@ -54,7 +54,7 @@ type Server struct {
 	base    uris.Base
 	opt     Options
 	log     *slog.Logger
-	limiter *failureLimiter
+	limiter *ratelimit.Failures
 }
 
 // New returns the authorization server over svc's store.
@@ -76,7 +76,7 @@ func New(svc *federation.Service, opt Options) *Server {
 		log = slog.Default()
 	}
 	return &Server{store: svc.Store(), base: svc.Base(), opt: opt, log: log,
-		limiter: newFailureLimiter(opt.SignInLimit, opt.SignInWindow)}
+		limiter: ratelimit.NewFailures(opt.SignInLimit, opt.SignInWindow)}
 }
 
 // Register adds the OAuth routes to r; call it before the Mastodon API's

@@ -74,7 +74,7 @@ func (s *Server) checkSignIn(ctx context.Context, ip, email, password string) (*
 	now := time.Now()
 	ipKey, emailKey := "ip:"+ip, "email:"+strings.ToLower(email)
 	for _, k := range []string{ipKey, emailKey} {
-		if blocked, until := s.limiter.blocked(k, now); blocked {
+		if blocked, until := s.limiter.Blocked(k, now); blocked {
 			mins := int(math.Ceil(until.Sub(now).Minutes()))
 			return nil, http.StatusTooManyRequests, fmt.Sprintf(
 				"Too many failed sign-in attempts. Please wait %d minute(s) and try again.", mins), nil
@@ -85,12 +85,12 @@ func (s *Server) checkSignIn(ctx context.Context, ip, email, password string) (*
 		return nil, 0, "", err
 	}
 	if !passwordOK(u, password) {
-		s.limiter.fail(ipKey, now)
-		s.limiter.fail(emailKey, now)
+		s.limiter.Fail(ipKey, now)
+		s.limiter.Fail(emailKey, now)
 		s.audit(ctx, "oauth.sign_in_failed", userID(u))
 		return nil, http.StatusUnauthorized, "Invalid e-mail or password.", nil
 	}
-	s.limiter.reset(emailKey)
+	s.limiter.Reset(emailKey)
 	acct, err := s.store.Account(ctx, u.AccountID)
 	if err != nil {
 		return nil, 0, "", err

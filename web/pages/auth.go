@@ -87,7 +87,7 @@ func (h *Handler) checkSignIn(ctx context.Context, ip, email, password string) (
 	now := time.Now()
 	ipKey, emailKey := "ip:"+ip, "email:"+strings.ToLower(email)
 	for _, k := range []string{ipKey, emailKey} {
-		if blocked, until := h.limiter.blocked(k, now); blocked {
+		if blocked, until := h.limiter.Blocked(k, now); blocked {
 			return nil, http.StatusTooManyRequests, fmt.Sprintf("Too many failed sign-in attempts. "+
 				"Please wait %d minute(s) and try again.", int(math.Ceil(until.Sub(now).Minutes()))), nil
 		}
@@ -97,14 +97,14 @@ func (h *Handler) checkSignIn(ctx context.Context, ip, email, password string) (
 		return nil, 0, "", err
 	}
 	if !passwordOK(u, password) {
-		h.limiter.fail(ipKey, now)
-		h.limiter.fail(emailKey, now)
+		h.limiter.Fail(ipKey, now)
+		h.limiter.Fail(emailKey, now)
 		// The target is the user when the e-mail is known: an address
 		// typed by mistake is not worth keeping in the log for years.
 		h.record(ctx, ip, u, audit.SignInFailure, "user:"+storage.FormatID(userID(u)), nil)
 		return nil, http.StatusUnauthorized, "Invalid e-mail or password.", nil
 	}
-	h.limiter.reset(emailKey)
+	h.limiter.Reset(emailKey)
 	acct, err := h.store.Account(ctx, u.AccountID)
 	if err != nil {
 		return nil, 0, "", err

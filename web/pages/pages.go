@@ -16,6 +16,7 @@ import (
 	"github.com/rounds-social/rounds/federation"
 	"github.com/rounds-social/rounds/federation/uris"
 	"github.com/rounds-social/rounds/storage"
+	"github.com/rounds-social/rounds/web/ratelimit"
 )
 
 // DefaultSessionIdle ends a browser session after this long without a
@@ -56,7 +57,7 @@ type Handler struct {
 	opt     Options
 	log     *slog.Logger
 	tmpl    *templates
-	limiter *failureLimiter
+	limiter *ratelimit.Failures
 }
 
 //go:embed templates/*.html
@@ -84,7 +85,7 @@ func New(svc *federation.Service, opt Options) *Handler {
 		log = slog.Default()
 	}
 	h := &Handler{svc: svc, store: svc.Store(), base: svc.Base(), opt: opt, log: log,
-		tmpl: newTemplates(), limiter: newFailureLimiter(opt.SignInLimit, opt.SignInWindow)}
+		tmpl: newTemplates(), limiter: ratelimit.NewFailures(opt.SignInLimit, opt.SignInWindow)}
 	if err := h.AddTemplates(templateFS, "templates/*.html"); err != nil {
 		panic(err) // the embedded templates are part of the binary: a parse error is a build bug
 	}

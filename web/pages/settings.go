@@ -31,12 +31,12 @@ func (h *Handler) changePassword(w http.ResponseWriter, r *http.Request) {
 		h.Render(w, r, "password", Page{Title: "Change password", Status: status, Data: d})
 	}
 	key := "user:" + storage.FormatID(s.user.ID)
-	if blocked, _ := h.limiter.blocked(key, time.Now()); blocked {
+	if blocked, _ := h.limiter.Blocked(key, time.Now()); blocked {
 		show(http.StatusTooManyRequests, passwordData{Error: "Too many wrong passwords. Please wait and try again."})
 		return
 	}
 	if !federation.CheckPassword(s.user, r.PostFormValue("current")) {
-		h.limiter.fail(key, time.Now())
+		h.limiter.Fail(key, time.Now())
 		show(http.StatusUnauthorized, passwordData{Error: "Your current password is not correct."})
 		return
 	}

@@ -1,35 +1,36 @@
-package oauth
+package ratelimit
 
 import (
 	"sync"
 	"time"
 )
 
-// failureLimiter counts failed sign-ins per key (an IP, an e-mail) in fixed
+// Failures counts failed sign-ins per key (an IP, an e-mail) in fixed
 // windows. A fixed window is chosen over golang.org/x/time/rate's token
 // bucket because the rule is "N failures per window", only failures count,
 // and a success must be able to clear a key: a map of counters says that
 // directly and needs no new dependency. State is per process; a restart
 // forgets it, which only ever errs towards letting a user in.
-type failureLimiter struct {
+type Failures struct {
 	mu     sync.Mutex
 	limit  int
 	window time.Duration
-	hits   map[string]*window
+	hits   map[string]*failWindow
 	swept  time.Time
 }
 
-type window struct {
+type failWindow struct {
 	start time.Time
 	n     int
 }
 
-func newFailureLimiter(limit int, d time.Duration) *failureLimiter {
-	return &failureLimiter{limit: limit, window: d, hits: map[string]*window{}}
+// NewFailures allows limit failures per key per window d.
+func NewFailures(limit int, d time.Duration) *Failures {
+	return &Failures{limit: limit, window: d, hits: map[string]*failWindow{}}
 }
 
-// blocked reports whether key has used up its failures, and until when.
-func (l *failureLimiter) blocked(key string, now time.Time) (bool, time.Time) {
+// Blocked reports whether key has used up its failures, and until when.
+func (l *Failures) Blocked(key string, now time.Time) (bool, time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	w := l.hits[key]
@@ -39,21 +40,21 @@ func (l *failureLimiter) blocked(key string, now time.Time) (bool, time.Time) {
 	return w.n >= l.limit, w.start.Add(l.window)
 }
 
-// fail records one failure for key.
-func (l *failureLimiter) fail(key string, now time.Time) {
+// Fail records one failure for key.
+func (l *Failures) Fail(key string, now time.Time) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.sweep(now)
 	w := l.hits[key]
 	if w == nil || now.Sub(w.start) >= l.window {
-		w = &window{start: now}
+		w = &failWindow{start: now}
 		l.hits[key] = w
 	}
 	w.n++
 }
 
-// reset forgets key's failures (after a successful sign-in).
-func (l *failureLimiter) reset(key string) {
+// Reset forgets key's failures (after a successful sign-in).
+func (l *Failures) Reset(key string) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	delete(l.hits, key)
@@ -61,7 +62,7 @@ func (l *failureLimiter) reset(key string) {
 
 // sweep drops finished windows once per window, so a flood of distinct
 // keys cannot grow the map without bound for long.
-func (l *failureLimiter) sweep(now time.Time) {
+func (l *Failures) sweep(now time.Time) {
 	if now.Sub(l.swept) < l.window {
 		return
 	}
